@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** Node ids are kebab-case so they read well in transcripts, URLs and `npm run classify` output. */
+export const nodeId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'node ids are lower-case words joined by hyphens, e.g. "lost-phone"');
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+/** Fields every node has: what it is called, which source article it rests on, how free text finds it. */
+const common = {
+  id: nodeId,
+  /** Short label used on buttons and in menus (Teams truncates long button titles, so keep it short). */
+  title: text.max(60, 'titles are button labels: keep them under 60 characters'),
+  /** Source article ids (from index.yaml `sources`) this node's facts come from. */
+  source: z.array(z.string()).min(1, 'name at least one source article this node rests on'),
+  /** Phrases a user might type to reach this node; they make the node a free-text target. */
+  examples: z.array(text).default([]),
+  keywords: z.array(text).default([]),
+};
+
+export const optionSchema = z.object({
+  label: text.max(60, 'option labels are buttons: keep them under 60 characters'),
+  goto: nodeId,
+  /** Other words a user may type for this option ("yes", "work account"). */
+  synonyms: z.array(text).default([]),
+});
+
+export const choiceNodeSchema = z.object({
+  ...common,
+  type: z.literal('choice'),
+  text,
+  options: z
+    .array(optionSchema)
+    .min(1, 'a choice needs at least one option, or the user is stuck (dead end)')
+    .refine((opts) => new Set(opts.map((o) => o.label.toLowerCase())).size === opts.length, {
+      message: 'two options share a label, so a typed answer could not tell them apart',
+    }),
+});
+
+export const stepNodeSchema = z.object({
+  ...common,
+  type: z.literal('step'),
+  /** The instruction. The walker asks "did that fix it?" after it. */
+  text,
+  next: nodeId.optional(),
+  /** Where "yes, that fixed it" goes; index.yaml `defaults.resolved` when omitted. */
+  fixed: nodeId.optional(),
+});
+
+export const resolvedNodeSchema = z.object({ ...common, type: z.literal('resolved'), text });
+export const escalateNodeSchema = z.object({ ...common, type: z.literal('escalate'), text });
+
+export const treeNodeSchema = z.discriminatedUnion('type', [
+  choiceNodeSchema,
+  stepNodeSchema,
+  resolvedNodeSchema,
+  escalateNodeSchema,
+]);
+
+export const nodeFileSchema = z.array(z.unknown()).min(1, 'a node file holds a YAML list of nodes');
+
+export const sourceSchema = z.object({
+  id: z.string().min(1),
+  title: text,
+  /** The article's file in shared/seeds, kept for provenance. */
+  seed: z.string().min(1),
+});
+
+export const indexSchema = z.object({
+  root: nodeId,
+  defaults: z.object({
+    /** Where a step's "yes, that fixed it" leads unless the step says otherwise. */
+    resolved: nodeId,
+    /** Where "talk to a person" leads from anywhere. */
+    escalate: nodeId,
+  }),
+  sources: z.array(sourceSchema).min(1),
+  /** What the user is told to gather for the help desk on every escalation. */
+  escalation: z.object({
+    intro: text,
+    fields: z.array(z.object({ name: text, hint: text })).min(1),
+    whereToFind: text,
+  }),
+  /** Said when a user first joins, before the menu. */
+  welcome: text,
+  help: text,
+  /** Free-text understanding: words users type mapped to the words our content uses ("sms" -> "text"). */
+  synonyms: z.record(z.string(), z.string()).default({}),
+});
+
+export type ChoiceNode = z.infer<typeof choiceNodeSchema>;
+export type StepNode = z.infer<typeof stepNodeSchema>;
+export type ResolvedNode = z.infer<typeof resolvedNodeSchema>;
+export type EscalateNode = z.infer<typeof escalateNodeSchema>;
+export type TreeNode = z.infer<typeof treeNodeSchema>;
+export type KnowledgeIndex = z.infer<typeof indexSchema>;
+export type Source = z.infer<typeof sourceSchema>;
