@@ -1,0 +1,96 @@
+import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { detectInterrupt } from './interrupts.js';
+import { renderOutput } from './renderOutputs.js';
+import type { DialogServices } from './services.js';
+import { TREE_WALKER_DIALOG, TreeWalkerDialog, type WalkOptions } from './treeWalkerDialog.js';
+
+export const MAIN_DIALOG = 'main';
+
+export interface MainOptions {
+  /** The message that started the conversation, if any: it may already describe the problem. */
+  text?: string;
+  /** Say the welcome before the menu (a user just joined). */
+  welcome?: boolean;
+}
+
+const GREETING = /^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|howdy|greetings)\b[\s!.,]*$/i;
+const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|ok|okay|cool|perfect)\b[\s!.,a-z]*$/i;
+
+/**
+ * Entry point of every conversation: decides where a walk starts (menu, a branch named in free text, the
+ * help desk) and handles the commands that work at any turn (start over, help, cancel, talk to a person).
+ */
+export class MainDialog extends ComponentDialog {
+  private readonly walkerDialog: TreeWalkerDialog;
+
+  constructor(private readonly services: DialogServices) {
+    super(MAIN_DIALOG);
+    this.walkerDialog = new TreeWalkerDialog(services);
+    this.addDialog(this.walkerDialog);
+    this.initialDialogId = TREE_WALKER_DIALOG;
+  }
+
+  protected override async onBeginDialog(inner: DialogContext, options: MainOptions = {}): Promise<DialogTurnResult> {
+    const { walker, recognizer, threshold } = this.services;
+    const index = walker.tree.index;
+    const text = options.text?.trim() ?? '';
+    if (options.welcome) await this.say(inner, index.welcome);
+    const interrupt = detectInterrupt(text);
+    if (interrupt === 'person') return this.walk(inner, { startAt: index.defaults.escalate, reason: 'asked for a person' });
+    if (interrupt === 'help') await this.say(inner, index.help);
+    if (interrupt || text === '' || GREETING.test(text)) return this.walk(inner, {});
+    if (THANKS.test(text)) {
+      await this.say(inner, "You're welcome! If anything else comes up, I'm here.");
+      return inner.endDialog();
+    }
+    const guess = await recognizer.classify(text);
+    if (guess.intent && guess.confidence >= threshold) {
+      return this.walk(inner, { startAt: guess.intent, reason: 'free text', intro: `Let's look at **${walker.node(guess.intent).title}**.` });
+    }
+    if (guess.intent) {
+      return this.walk(inner, { guesses: [guess.intent, ...guess.alternatives.map((a) => a.intent)] });
+    }
+    return this.walk(inner, { intro: "I couldn't tell what the problem is from that. Here's what I can help with:" });
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = inner.context;
+    const interrupt = activity.type === 'message' ? detectInterrupt(activity.text ?? '') : undefined;
+    const index = this.services.walker.tree.index;
+    switch (interrupt) {
+      case 'start-over':
+        await this.walkerDialog.close(inner, 'abandoned');
+        await inner.cancelAllDialogs();
+        return this.walk(inner, { intro: "Sure, let's start again." });
+      case 'help':
+        await this.say(inner, index.help);
+        await inner.repromptDialog();
+        return ComponentDialog.EndOfTurn;
+      case 'cancel':
+        await this.walkerDialog.close(inner, 'cancelled');
+        await inner.cancelAllDialogs();
+        await this.say(inner, "OK, I've stopped here. Whenever you want to pick it up again, just send me a message.");
+        return inner.endDialog();
+      case 'person': {
+        // The walk continues into escalation, so it is recorded once, as escalated, with its whole path.
+        const resume = this.currentWalk(inner);
+        await inner.cancelAllDialogs();
+        return this.walk(inner, { resume, startAt: index.defaults.escalate, reason: 'asked for a person' });
+      }
+      default:
+        return super.onContinueDialog(inner);
+    }
+  }
+
+  private currentWalk(inner: DialogContext): WalkOptions['resume'] {
+    return (inner.activeDialog?.state as { walk?: WalkOptions['resume'] } | undefined)?.walk;
+  }
+
+  private walk(inner: DialogContext, options: WalkOptions): Promise<DialogTurnResult> {
+    return inner.beginDialog(TREE_WALKER_DIALOG, options);
+  }
+
+  private async say(inner: DialogContext, text: string): Promise<void> {
+    await inner.context.sendActivity(renderOutput({ kind: 'text', text }, inner.context.activity.channelId));
+  }
+}

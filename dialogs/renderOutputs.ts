@@ -1,0 +1,26 @@
+import { ActionTypes, CardFactory, Channels, MessageFactory, TextFormatTypes, type Activity, type CardAction } from 'botbuilder';
+import type { Output } from '../src/tree/types.js';
+
+/**
+ * Channel rendering of the walker's outputs. Buttons are imBack actions everywhere, so a click sends the
+ * label as an ordinary message (visible in the chat and the transcript) and a typed answer works the same.
+ * Web Chat and other Direct Line clients get suggested actions; Teams gets a hero card, whose buttons stay
+ * usable in personal chats, group chats and channels alike.
+ */
+export function renderOutput(output: Output, channelId: string): Partial<Activity> {
+  if (output.kind === 'text') return { ...MessageFactory.text(output.text), textFormat: TextFormatTypes.Markdown };
+  const actions: CardAction[] = output.choices.map((c) => ({ type: ActionTypes.ImBack, title: c.label, value: c.label }));
+  if (channelId === Channels.Msteams) {
+    const card = CardFactory.heroCard('', undefined, actions);
+    return { ...MessageFactory.attachment(card, output.text), textFormat: TextFormatTypes.Markdown, inputHint: 'expectingInput' };
+  }
+  return {
+    ...MessageFactory.suggestedActions(actions, output.text),
+    textFormat: TextFormatTypes.Markdown,
+    inputHint: 'expectingInput',
+  };
+}
+
+export function renderOutputs(outputs: Output[], channelId: string): Partial<Activity>[] {
+  return outputs.map((o) => renderOutput(o, channelId));
+}

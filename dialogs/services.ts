@@ -1,0 +1,13 @@
+import type { IntentRecognizer } from '../src/recognizer/types.js';
+import type { OutcomeStore } from '../src/stores/outcomeStore.js';
+import type { TreeWalker } from '../src/tree/walker.js';
+
+/** Everything the dialogs use, handed in by the caller so tests can pass fakes. Dialogs never open stores. */
+export interface DialogServices {
+  walker: TreeWalker;
+  recognizer: IntentRecognizer;
+  outcomes: OutcomeStore;
+  /** Recognizer confidence at or above which free text jumps straight to a branch. */
+  threshold: number;
+  clock: () => Date;
+}

@@ -1,0 +1,128 @@
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { ui } from '../src/tree/messages.js';
+import type { Outcome, Output, Step, WalkState } from '../src/tree/types.js';
+import type { DialogServices } from './services.js';
+import { renderOutputs } from './renderOutputs.js';
+import { understandAnswer } from './understandAnswer.js';
+
+export const TREE_WALKER_DIALOG = 'treeWalker';
+
+export interface WalkOptions {
+  /** Node to start at (the root when omitted). */
+  startAt?: string;
+  /** An earlier walk to continue from, keeping its path (used by "talk to a person"). */
+  resume?: WalkState;
+  /** Why the walk jumped, recorded on the path. */
+  reason?: string;
+  /** Offer these nodes as guesses instead of entering a node. */
+  guesses?: string[];
+  /** A line to say before the first prompt. */
+  intro?: string;
+}
+
+/** How a walk ended, handed to the parent dialog. */
+export interface WalkResult {
+  outcome: Outcome | undefined;
+  /** Text the user sent that did not belong to this walk; the caller starts a new one with it. */
+  restartWith?: string;
+}
+
+interface InstanceState {
+  walk: WalkState;
+}
+
+/**
+ * The one dialog that drives any tree: each turn it turns the user's text into an answer for the walker's
+ * current prompt, or treats it as free text about a (possibly different) problem, and shows what comes next.
+ */
+export class TreeWalkerDialog extends Dialog<WalkOptions> {
+  constructor(private readonly services: DialogServices) {
+    super(TREE_WALKER_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext, options: WalkOptions = {}): Promise<DialogTurnResult> {
+    const { walker } = this.services;
+    const now = this.services.clock();
+    let step: Step;
+    if (options.guesses?.length) {
+      step = walker.offerGuesses(walker.start(walker.rootId, now).state, options.guesses);
+    } else if (options.resume) {
+      step = walker.jump(options.resume, options.startAt ?? walker.rootId, options.reason);
+    } else {
+      step = walker.start(options.startAt ?? walker.rootId, now);
+    }
+    return this.apply(dc, step, options.intro);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const activity = dc.context.activity;
+    if (activity.type !== 'message') return Dialog.EndOfTurn;
+    const { walker, recognizer, threshold } = this.services;
+    const state = (dc.activeDialog!.state as InstanceState).walk;
+    const text = (activity.text ?? '').trim();
+
+    const answer = understandAnswer(text, state.awaiting, walker.expected(state));
+    if (answer) return this.apply(dc, walker.answer(state, answer));
+
+    if (state.awaiting === 'rating') {
+      // They moved on without rating: close this walk and let the caller treat the text as a new request.
+      await this.record(dc.context, state, undefined);
+      return dc.endDialog({ outcome: state.outcome, restartWith: text } satisfies WalkResult);
+    }
+    const guess = text ? await recognizer.classify(text) : undefined;
+    if (guess?.intent && guess.confidence >= threshold && guess.intent !== state.node) {
+      const intro = `It sounds like this is about **${walker.node(guess.intent).title}**.`;
+      return this.apply(dc, walker.jump(state, guess.intent, 'changed topic'), intro);
+    }
+    if (state.node === walker.rootId && guess?.intent) {
+      const ids = [guess.intent, ...guess.alternatives.map((a) => a.intent)].filter((id) => id !== walker.rootId);
+      return this.apply(dc, walker.offerGuesses(state, ids));
+    }
+    return this.apply(dc, walker.reprompt(state, ui.notUnderstood));
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const { walk } = instance.state as InstanceState;
+    await this.send(context, this.services.walker.reprompt(walk).outputs);
+  }
+
+  /** Ends the walk from outside (start over, cancel), recording how it ended. */
+  async close(dc: DialogContext, outcome: Outcome): Promise<WalkState | undefined> {
+    const walk = (dc.activeDialog?.state as InstanceState | undefined)?.walk;
+    if (walk) await this.record(dc.context, walk, walk.outcome ?? outcome);
+    return walk;
+  }
+
+  private async apply(dc: DialogContext, step: Step, intro?: string): Promise<DialogTurnResult> {
+    const outputs: Output[] = intro ? [{ kind: 'text', text: intro }, ...step.outputs] : step.outputs;
+    await this.send(dc.context, outputs);
+    if (step.state.awaiting === 'none') {
+      await this.record(dc.context, step.state, undefined);
+      return dc.endDialog({ outcome: step.state.outcome } satisfies WalkResult);
+    }
+    (dc.activeDialog!.state as InstanceState).walk = step.state;
+    return Dialog.EndOfTurn;
+  }
+
+  private async send(context: TurnContext, outputs: Output[]): Promise<void> {
+    await context.sendActivities(renderOutputs(outputs, context.activity.channelId));
+  }
+
+  private async record(context: TurnContext, walk: WalkState, fallback: Outcome | undefined): Promise<void> {
+    const outcome = walk.outcome ?? fallback;
+    if (!outcome) return;
+    const { activity } = context;
+    await this.services.outcomes.record({
+      conversationId: activity.conversation.id,
+      channelId: activity.channelId,
+      userId: activity.from?.id ?? 'unknown',
+      startedAt: walk.startedAt,
+      endedAt: this.services.clock().toISOString(),
+      branch: walk.branch ?? null,
+      path: walk.path,
+      outcome,
+      rating: walk.rating ?? null,
+    });
+  }
+}

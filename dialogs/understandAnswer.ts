@@ -1,0 +1,53 @@
+import { recognizeBoolean } from '@microsoft/recognizers-text-choice';
+import { recognizeChoices, type Choice } from 'botbuilder-dialogs';
+import type { Answer, Awaiting, ChoiceOption } from '../src/tree/types.js';
+
+const RATING = /^\s*(?:rating\s*[:=]?\s*)?([1-5])(?:\s*(?:\/|out of)\s*5)?\s*(?:stars?)?[.!]?\s*$/i;
+
+function toChoices(options: ChoiceOption[]): Choice[] {
+  return options.map((o) => ({ value: o.value, synonyms: [o.label, ...o.synonyms] }));
+}
+
+function matchChoice(text: string, options: ChoiceOption[]): string | undefined {
+  // Numbers and ordinals ("2", "the second one") pick by position, as the buttons are numbered top to bottom.
+  const found = recognizeChoices(text, toChoices(options), { recognizeNumbers: true, recognizeOrdinals: true });
+  return found[0]?.resolution.value;
+}
+
+function matchYesNo(text: string): boolean | undefined {
+  const [first] = recognizeBoolean(text, 'en-us');
+  const value = (first?.resolution as { value?: unknown } | undefined)?.value;
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/**
+ * Turns what the user typed or clicked into an answer for the walker's current prompt, or undefined when it
+ * does not answer it (then it may be free text about another problem).
+ */
+export function understandAnswer(text: string, awaiting: Awaiting, options: ChoiceOption[]): Answer | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  switch (awaiting) {
+    case 'choice':
+    case 'guess': {
+      const value = matchChoice(trimmed, options);
+      return value === undefined ? undefined : { kind: 'choice', value };
+    }
+    case 'fixed': {
+      const value = matchChoice(trimmed, options) ?? boolToFixed(matchYesNo(trimmed));
+      return value === undefined ? undefined : { kind: 'fixed', fixed: value === 'fixed' };
+    }
+    case 'rating': {
+      const rating = RATING.exec(trimmed)?.[1];
+      if (rating) return { kind: 'rating', rating: Number(rating) };
+      return matchChoice(trimmed, options) === 'skip' ? { kind: 'rating', rating: null } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function boolToFixed(value: boolean | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value ? 'fixed' : 'not fixed';
+}

@@ -1,0 +1,51 @@
+import { ActivityHandler, TurnContext, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/mainDialog.js';
+import type { DialogServices } from '../../dialogs/services.js';
+import type { WalkResult } from '../../dialogs/treeWalkerDialog.js';
+
+/**
+ * The activity handler: greets people who join, runs the main dialog on every message, and saves the
+ * conversation state (where the user is in the tree) after each turn.
+ */
+export class HelpdeskBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(private readonly conversationState: ConversationState, services: DialogServices) {
+    super();
+    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(services));
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== botId);
+      if (joined) await this.runDialog(context, { welcome: true });
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      // In Teams group chats the message starts with an @mention of the bot; it is not part of the answer.
+      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+      context.activity.text = text.trim();
+      await this.runDialog(context, { text: context.activity.text });
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context, false);
+  }
+
+  private async runDialog(context: TurnContext, begin: MainOptions): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    let result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) {
+      result = await dc.beginDialog(MAIN_DIALOG, begin);
+    } else if (result.status === DialogTurnStatus.complete) {
+      const restartWith = (result.result as WalkResult | undefined)?.restartWith;
+      if (restartWith) await dc.beginDialog(MAIN_DIALOG, { text: restartWith });
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { KnowledgeError } from './knowledge/loader.js';
+import { startApp } from './app.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const app = await startApp(config);
+  if (config.localDirectLine) console.log(`\n  Web chat ready: open ${app.url.replace('127.0.0.1', 'localhost')} in a browser\n`);
+  const shutdown = (): void => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  // Configuration and knowledge errors are the user's to fix: print them plainly, without a stack.
+  if (err instanceof ConfigError || err instanceof KnowledgeError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+/** The recognizer's verdict on a free-text message: the best node and how sure it is (0..1). */
+export interface Classification {
+  intent: string | null;
+  confidence: number;
+  alternatives: { intent: string; confidence: number }[];
+}
+
+/** What dialogs ask of free-text understanding; the local recognizer and, later, a model sit behind it. */
+export interface IntentRecognizer {
+  classify(text: string): Promise<Classification>;
+}

@@ -1,0 +1,64 @@
+/** What the walker asks the channel to show; rendering per channel happens in the bot layer. */
+export type Output =
+  | { kind: 'text'; text: string }
+  | { kind: 'prompt'; text: string; choices: ChoiceOption[] };
+
+export interface ChoiceOption {
+  /** What the walker receives back when this choice is picked (unique within one prompt). */
+  value: string;
+  /** The button's title, and the text a click sends. */
+  label: string;
+  /** Other words a typed answer may use. */
+  synonyms: string[];
+}
+
+/** resolved: a step fixed it; escalated: sent to the help desk; abandoned: started over; cancelled: said cancel. */
+export type Outcome = 'resolved' | 'escalated' | 'abandoned' | 'cancelled';
+
+/** One visited node and how the user left it. */
+export interface PathEntry {
+  node: string;
+  /** The option label picked, "fixed" / "not fixed" after a step, or how the node was reached ("jump"). */
+  answer?: string;
+}
+
+export type Awaiting = 'choice' | 'fixed' | 'rating' | 'guess' | 'none';
+
+/** Plain JSON so it can live in dialog state and be stored as-is. */
+export interface WalkState {
+  node: string;
+  awaiting: Awaiting;
+  path: PathEntry[];
+  /** The branch (root menu option) the conversation is in, once known. */
+  branch?: string;
+  outcome?: Outcome;
+  rating?: number;
+  /** Node ids offered as guesses when free text was not understood with confidence. */
+  guesses?: string[];
+  /** Consecutive answers at the current prompt that matched nothing. */
+  misses: number;
+  startedAt: string;
+}
+
+export type Answer =
+  | { kind: 'choice'; value: string }
+  | { kind: 'fixed'; fixed: boolean }
+  | { kind: 'rating'; rating: number | null };
+
+export interface Step {
+  state: WalkState;
+  outputs: Output[];
+}
+
+/** A finished walk, as recorded for admins and content owners. */
+export interface SessionOutcome {
+  conversationId: string;
+  channelId: string;
+  userId: string;
+  startedAt: string;
+  endedAt: string;
+  branch: string | null;
+  path: PathEntry[];
+  outcome: Outcome;
+  rating: number | null;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { allPaths } from '../src/knowledge/paths.js';
+import type { TreeNode } from '../src/knowledge/schema.js';
+import { ui } from '../src/tree/messages.js';
+import { buttonsOf, createHarness, realKnowledge, textsOf } from './helpers/botHarness.js';
+
+const tree = realKnowledge();
+const paths = allPaths(tree);
+const [YES, NO] = ui.fixedChoices.map((c) => c.label) as [string, string];
+
+/** The label a user clicks to follow an edge. */
+const clickFor = (via: string): string => (via === 'fixed' ? YES : via === 'not fixed' ? NO : via);
+
+function expectPresented(replies: Awaited<ReturnType<Awaited<ReturnType<typeof createHarness>>['say']>>, node: TreeNode): void {
+  expect(textsOf(replies)).toContain(node.text);
+  const last = replies.at(-1);
+  if (node.type === 'choice') expect(buttonsOf(last)).toEqual(node.options.map((o) => o.label));
+  if (node.type === 'step') expect(buttonsOf(last)).toEqual([YES, NO]);
+  if (node.type === 'resolved') expect(buttonsOf(last)).toEqual(['1', '2', '3', '4', '5', 'Skip']);
+}
+
+describe('every root-to-leaf path of the knowledge tree, turn by turn', () => {
+  it('has paths to test, each ending in resolved or escalate', () => {
+    expect(paths.length).toBeGreaterThan(20);
+    for (const path of paths) expect(['resolved', 'escalate']).toContain(tree.nodes.get(path.at(-1)!.node)!.type);
+  });
+
+  it.each(paths.map((p, i) => [i + 1, p.map((h) => h.node).join(' > '), p] as const))('path %i: %s', async (_i, _name, hops) => {
+    const h = await createHarness({ tree });
+    let replies = await h.join();
+    expect(textsOf(replies)).toContain(tree.index.welcome);
+    for (const hop of hops) {
+      const node = tree.nodes.get(hop.node)!;
+      expectPresented(replies, node);
+      if (hop.via === undefined) break;
+      const click = clickFor(hop.via);
+      expect(buttonsOf(replies.at(-1))).toContain(click);
+      replies = await h.say(click);
+    }
+    const leaf = tree.nodes.get(hops.at(-1)!.node)!;
+    if (leaf.type === 'resolved') {
+      replies = await h.say('4');
+      expect(textsOf(replies)).toContain(ui.ratingThanks(4));
+    } else {
+      expect(textsOf(replies)).toContain(tree.index.escalation.whereToFind);
+      for (const field of tree.index.escalation.fields) expect(textsOf(replies)).toContain(field.name);
+    }
+    const [outcome] = await h.outcomes.list();
+    expect(outcome).toMatchObject({
+      outcome: leaf.type === 'resolved' ? 'resolved' : 'escalated',
+      rating: leaf.type === 'resolved' ? 4 : null,
+      branch: hops[1]!.node,
+    });
+    expect(outcome!.path.map((p) => p.node)).toEqual(hops.map((hop) => hop.node));
+    expect(outcome!.path.slice(0, -1).map((p) => p.answer)).toEqual(hops.slice(0, -1).map((hop) => hop.via));
+  });
+});
