@@ -1,6 +1,7 @@
 import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { detectInterrupt } from './interrupts.js';
 import { renderOutput } from './renderOutputs.js';
+import { understandAnswer } from './understandAnswer.js';
 import type { DialogServices } from './services.js';
 import { TREE_WALKER_DIALOG, TreeWalkerDialog, type WalkOptions } from './treeWalkerDialog.js';
 
@@ -43,6 +44,9 @@ export class MainDialog extends ComponentDialog {
       await this.say(inner, "You're welcome! If anything else comes up, I'm here.");
       return inner.endDialog();
     }
+    const rootState = walker.start(walker.rootId).state;
+    const menuAnswer = understandAnswer(text, 'choice', walker.expected(rootState));
+    if (menuAnswer) return this.walk(inner, { menuAnswer });
     const guess = await recognizer.classify(text);
     if (guess.intent && guess.confidence >= threshold) {
       return this.walk(inner, { startAt: guess.intent, reason: 'free text', intro: `Let's look at **${walker.node(guess.intent).title}**.` });

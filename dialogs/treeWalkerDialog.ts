@@ -1,7 +1,7 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { ui } from '../src/tree/messages.js';
-import type { Outcome, Output, Step, WalkState } from '../src/tree/types.js';
+import type { Answer, Outcome, Output, Step, WalkState } from '../src/tree/types.js';
 import type { DialogServices } from './services.js';
 import { renderOutputs } from './renderOutputs.js';
 import { understandAnswer } from './understandAnswer.js';
@@ -15,6 +15,8 @@ export interface WalkOptions {
   resume?: WalkState;
   /** Why the walk jumped, recorded on the path. */
   reason?: string;
+  /** An answer to the root menu typed before the menu was shown (a menu button label, "2"). */
+  menuAnswer?: Answer;
   /** Offer these nodes as guesses instead of entering a node. */
   guesses?: string[];
   /** A line to say before the first prompt. */
@@ -45,7 +47,9 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     const { walker } = this.services;
     const now = this.services.clock();
     let step: Step;
-    if (options.guesses?.length) {
+    if (options.menuAnswer) {
+      step = walker.answer(walker.start(walker.rootId, now).state, options.menuAnswer);
+    } else if (options.guesses?.length) {
       step = walker.offerGuesses(walker.start(walker.rootId, now).state, options.guesses);
     } else if (options.resume) {
       step = walker.jump(options.resume, options.startAt ?? walker.rootId, options.reason);

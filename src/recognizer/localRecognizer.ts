@@ -58,8 +58,8 @@ export class LocalRecognizer implements IntentRecognizer {
     const confidenceOf = ([node, r]: (typeof ranked)[number]): number => {
       const rival = node === first[0] ? (second?.[1].score ?? 0) : first[1].score;
       const coverage = Math.min(1, r.terms.size / queryTerms.size);
-      const lead = r.score / (r.score + rival);
-      return round(coverage * Math.min(1, 1.5 * lead));
+      const margin = Math.max(0, 1 - rival / r.score);
+      return round(coverage * Math.min(1, 2 * margin));
     };
     const alternatives = ranked.slice(0, 4).map((entry) => ({ intent: entry[0], confidence: confidenceOf(entry) }));
     return { intent: first[0], confidence: alternatives[0]!.confidence, alternatives: alternatives.slice(1) };

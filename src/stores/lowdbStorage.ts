@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import { JSONFilePreset } from 'lowdb/node';
+import { openJsonFile } from './lowdbFile.js';
 import type { Low } from 'lowdb';
 
 interface StateFile {
@@ -19,8 +17,7 @@ export class LowdbStorage implements Storage {
   private constructor(private readonly db: Low<StateFile>) {}
 
   static async open(file: string): Promise<LowdbStorage> {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const db = await JSONFilePreset<StateFile>(file, { items: {}, lastETag: 0 });
+    const db = await openJsonFile<StateFile>(file, { items: {}, lastETag: 0 });
     return new LowdbStorage(db);
   }
 

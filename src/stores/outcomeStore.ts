@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { JSONFilePreset } from 'lowdb/node';
+import { openJsonFile } from './lowdbFile.js';
 import type { Low } from 'lowdb';
 import type { SessionOutcome } from '../tree/types.js';
 
@@ -14,8 +12,7 @@ export class LowdbOutcomeStore implements OutcomeStore {
   private constructor(private readonly db: Low<{ outcomes: SessionOutcome[] }>) {}
 
   static async open(file: string): Promise<LowdbOutcomeStore> {
-    mkdirSync(path.dirname(file), { recursive: true });
-    return new LowdbOutcomeStore(await JSONFilePreset(file, { outcomes: [] as SessionOutcome[] }));
+    return new LowdbOutcomeStore(await openJsonFile(file, { outcomes: [] as SessionOutcome[] }));
   }
 
   async record(outcome: SessionOutcome): Promise<void> {

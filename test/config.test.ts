@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('starts with no variables at all: local web chat on, anonymous bot endpoint', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3978, localDirectLine: true, app: { id: '' }, recognizerThreshold: 0.5 });
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+  });
+
+  it('turns the local Direct Line off by default once an app id is configured', () => {
+    expect(loadConfig({ MicrosoftAppId: 'a-b-c', MicrosoftAppPassword: 's' }).localDirectLine).toBe(false);
+    expect(loadConfig({ MicrosoftAppId: 'a-b-c', LOCAL_DIRECTLINE: 'true' }).localDirectLine).toBe(true);
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MicrosoftAppType: 'Personal', RECOGNIZER_THRESHOLD: '3' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT: /m);
+    expect(problems).toMatch(/^MicrosoftAppType: /m);
+    expect(problems).toMatch(/^RECOGNIZER_THRESHOLD: /m);
+  });
+
+  it('treats empty values as unset, so a copied .env.example starts as is', () => {
+    expect(loadConfig({ PORT: '', MicrosoftAppId: '' }).port).toBe(3978);
+  });
+});
