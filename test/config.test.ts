@@ -31,3 +31,33 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ PORT: '', MicrosoftAppId: '' }).port).toBe(3978);
   });
 });
+
+describe('shipped examples', () => {
+  it('.env.example parses as a valid configuration', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseEnv } = await import('node:util');
+    const { projectRoot } = await import('../src/paths.js');
+    const env = parseEnv(readFileSync(`${projectRoot()}/.env.example`, 'utf8'));
+    expect(Object.keys(env)).toContain('MicrosoftAppId');
+    expect(loadConfig(env)).toMatchObject({ port: 3978, localDirectLine: true });
+  });
+
+  it('the Teams app package has a manifest with the app id placeholder and icons of the required sizes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { projectRoot } = await import('../src/paths.js');
+    const dir = `${projectRoot()}/appPackage`;
+    const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as {
+      id: string;
+      bots: { botId: string }[];
+      icons: { color: string; outline: string };
+    };
+    expect(manifest.id).toBe('{{MICROSOFT_APP_ID}}');
+    expect(manifest.bots[0]!.botId).toBe(manifest.id);
+    const size = (file: string) => {
+      const png = readFileSync(`${dir}/${file}`);
+      return [png.readUInt32BE(16), png.readUInt32BE(20)];
+    };
+    expect(size(manifest.icons.color)).toEqual([192, 192]);
+    expect(size(manifest.icons.outline)).toEqual([32, 32]);
+  });
+});
