@@ -1,4 +1,4 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import type { Logger } from '../logger.js';
@@ -20,6 +20,14 @@ function badRequest(res: Response, message: string): void {
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
 export function createServer({ adapter, bot, logger, maxBodyBytes, health }: ServerDeps): Server {
   const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false });
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3), but bodyParser
+  // with rejectUnknown would answer 415 for its missing content type: botbuilder's DELETE calls are such.
+  server.pre((req: Request, _res: Response, next: Next) => {
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.headers['content-length'] = '0';
+    }
+    next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // bodyParser answers 413 past the limit and 400 for JSON it cannot parse, both with a JSON reason.
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, rejectUnknown: true }));
@@ -39,7 +47,7 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, health }: Ser
     }
   });
 
-  server.get('/healthz', (_req: Request, res: Response) => {
+  server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok', ...health() });
   });
 

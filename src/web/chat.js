@@ -1,0 +1,96 @@
+// Starts Web Chat against this server's local Direct Line. A separate file (not an inline script) so the
+// page's Content-Security-Policy can forbid inline scripts.
+(function () {
+  'use strict';
+
+  var root = document.getElementById('webchat');
+  var USER_KEY = 'signin-help.userId';
+
+  // One id per browser tab, kept across reloads, so the bot's per-user data stays with this person.
+  // getRandomValues works on plain http too (randomUUID needs a secure context).
+  function userId() {
+    var id;
+    try {
+      id = sessionStorage.getItem(USER_KEY);
+    } catch (e) {
+      id = null; // storage disabled: a fresh id per load is still correct, just not remembered
+    }
+    if (!id) {
+      var bytes = crypto.getRandomValues(new Uint8Array(9));
+      id = 'u_' + Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+      try {
+        sessionStorage.setItem(USER_KEY, id);
+      } catch (e) {
+        /* see above */
+      }
+    }
+    return id;
+  }
+
+  function showError(message) {
+    var p = document.createElement('p');
+    p.className = 'notice';
+    p.setAttribute('role', 'alert');
+    p.textContent = message;
+    root.replaceChildren(p);
+  }
+
+  var styleOptions = {
+    hideUploadButton: true,
+    primaryFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    backgroundColor: '#f5f7fa',
+    accent: '#0b5cad',
+    bubbleBackground: '#ffffff',
+    bubbleBorderColor: '#dde3ea',
+    bubbleBorderWidth: 1,
+    bubbleBorderRadius: 12,
+    bubbleNubSize: 0,
+    bubbleFromUserBackground: '#0b5cad',
+    bubbleFromUserTextColor: '#ffffff',
+    bubbleFromUserBorderWidth: 0,
+    bubbleFromUserBorderRadius: 12,
+    bubbleFromUserNubSize: 0,
+    botAvatarInitials: 'SH',
+    botAvatarBackgroundColor: '#0b5cad',
+    // Buttons wrap onto several lines instead of scrolling sideways in a carousel.
+    suggestedActionLayout: 'flow',
+    suggestedActionBorderRadius: 16,
+    suggestedActionBorderColor: '#0b5cad',
+    suggestedActionTextColor: '#0b5cad',
+    suggestedActionBackgroundColor: '#ffffff',
+    sendBoxButtonColor: '#0b5cad',
+  };
+  var strings = { TEXT_INPUT_PLACEHOLDER: 'Describe the problem, or pick an option' };
+
+  async function start() {
+    if (!window.WebChat) throw new Error('webchat.js did not load');
+    var id = userId();
+    var response = await fetch('/directline/tokens/generate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: id } }),
+    });
+    if (!response.ok) throw new Error('token request failed with ' + response.status);
+    var token = (await response.json()).token;
+    var directLine = window.WebChat.createDirectLine({
+      domain: location.origin + '/directline',
+      token: token,
+      webSocket: true,
+    });
+    window.WebChat.renderWebChat(
+      {
+        directLine: directLine,
+        userID: id,
+        locale: 'en-US',
+        styleOptions: styleOptions,
+        overrideLocalizedStrings: strings,
+      },
+      root,
+    );
+  }
+
+  start().catch(function (err) {
+    console.error(err);
+    showError('The chat could not start. Please reload the page; if it keeps failing, contact your help desk.');
+  });
+})();

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { Request, Response, Server } from 'restify';
+import { projectRoot } from '../paths.js';
+
+/**
+ * Web Chat styles itself with emotion (<style> tags) and inline style attributes, hence 'unsafe-inline' for
+ * styles only. Scripts come from this origin alone, and connections go to this host only: 'self' covers
+ * the same-origin WebSocket in current browsers, the explicit ws:/wss: entries cover older Safari.
+ */
+function contentSecurityPolicy(host: string | undefined): string {
+  const sameHostSockets = host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "media-src 'self' blob:",
+    `connect-src 'self'${sameHostSockets}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The page's assets live beside this module in src/, or under the project root when running from dist/. */
+function webAsset(name: string): string {
+  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), name);
+  return existsSync(beside) ? beside : path.join(projectRoot(), 'src', 'web', name);
+}
+
+/** The installed botframework-webchat (its package.json is not exported, so walk up from its entry point). */
+function findWebChat(): { bundle: string; version: string } | undefined {
+  let dir: string;
+  try {
+    dir = path.dirname(createRequire(import.meta.url).resolve('botframework-webchat'));
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'botframework-webchat') {
+        return { bundle: path.join(dir, 'dist', 'webchat.js'), version: pkg.version ?? '0' };
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+interface Bundle {
+  raw: Buffer;
+  gzipped: Buffer;
+}
+
+/**
+ * `GET /` serves the chat page, `/webchat.js` the Web Chat bundle from node_modules (no CDN), `/chat.js` the
+ * few lines that connect it to the local Direct Line. The page links the bundle with its version in the query
+ * string, so the bundle can be cached for a year and an upgrade still reaches browsers at once.
+ */
+export function registerWebChat(server: Server): void {
+  const webChat = findWebChat();
+  const version = encodeURIComponent(webChat?.version ?? 'missing');
+  const page = readFileSync(webAsset('index.html'), 'utf8').replaceAll('{{WEBCHAT_VERSION}}', version);
+  const chatScript = readFileSync(webAsset('chat.js'));
+  // Read and compressed on first request: 3.9 MB that tests and bot-only deployments never ask for.
+  let bundle: Promise<Bundle> | undefined;
+
+  server.get('/', async (req: Request, res: Response) => {
+    res.sendRaw(200, page, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': contentSecurityPolicy(req.headers.host),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache',
+    });
+  });
+
+  server.get('/chat.js', async (_req: Request, res: Response) => {
+    res.sendRaw(200, chatScript, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  server.get('/webchat.js', async (req: Request, res: Response) => {
+    if (!webChat) {
+      res.sendRaw(503, 'botframework-webchat is not installed: run npm ci.', { 'Content-Type': 'text/plain' });
+      return;
+    }
+    bundle ??= readFile(webChat.bundle).then(async (raw) => ({ raw, gzipped: await promisify(gzip)(raw) }));
+    let loaded: Bundle;
+    try {
+      loaded = await bundle;
+    } catch {
+      bundle = undefined;
+      res.sendRaw(503, `Could not read ${webChat.bundle}.`, { 'Content-Type': 'text/plain' });
+      return;
+    }
+    const useGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    res.sendRaw(200, useGzip ? loaded.gzipped : loaded.raw, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+      Vary: 'Accept-Encoding',
+      ...(useGzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+  });
+}
