@@ -1,0 +1,193 @@
+import { customAlphabet } from 'nanoid';
+import type { Logger } from '../logger.js';
+import { TicketConflict, type TicketStore } from '../stores/ticketStore.js';
+import { buildSummary, summaryToAdaptiveCard } from '../tickets/summary.js';
+import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
+import type { Notifier } from '../tickets/webhookNotifier.js';
+import type { UserChannel } from './userChannel.js';
+
+// No 0/O, 1/I/L: ticket ids get read out over the phone.
+const ticketSuffix = customAlphabet('23456789ABCDEFGHJKMNPQRSTUVWXYZ', 6);
+
+export interface NewTicket {
+  fields: TicketFields;
+  extras: Record<string, string>;
+  category: string;
+  categoryTitle: string;
+  priority: Priority;
+  stepsTried: StepTried[];
+  escalatedFrom: string;
+  conversation: ConversationLink;
+  userName?: string;
+}
+
+export interface QueueItem {
+  id: string;
+  status: 'queued' | 'assigned';
+  priority: Priority;
+  categoryTitle: string;
+  userId: string;
+  headline: string;
+  createdAt: string;
+  assignedTo?: string;
+  position?: number;
+  lastMessageSeq: number;
+}
+
+export interface HandoffOptions {
+  tickets: TicketStore;
+  channel: UserChannel;
+  notifier: Notifier;
+  logger: Logger;
+  clock: () => Date;
+  /** After this long unclaimed, the waiting user is told the help desk will follow up by their user ID. */
+  unclaimedAfterMs: number;
+}
+
+const byQueueOrder = (a: Ticket, b: Ticket): number =>
+  PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+
+/**
+ * The help desk queue: tickets in, agents claim, talk and resolve, the user's conversation follows along.
+ * Free of botbuilder: it reaches users only through the UserChannel it is given.
+ */
+export class HandoffService {
+  constructor(private readonly o: HandoffOptions) {}
+
+  async openTicket(input: NewTicket): Promise<{ ticket: Ticket; position: number }> {
+    const now = this.o.clock().toISOString();
+    const ticket: Ticket = { ...input, id: `MFA-${ticketSuffix()}`, status: 'queued', createdAt: now, updatedAt: now, userWaiting: true, messages: [] };
+    await this.o.tickets.create(ticket);
+    // Stored first, announced second: a webhook failure is logged by the notifier and never loses the ticket.
+    const card = summaryToAdaptiveCard(buildSummary(ticket, this.o.clock()));
+    void this.o.notifier.notify(card, { ticketId: ticket.id }).catch(() => undefined);
+    return { ticket, position: await this.positionOf(ticket.id) };
+  }
+
+  async get(id: string): Promise<Ticket | undefined> {
+    return this.o.tickets.get(id);
+  }
+
+  async openTicketFor(conversationId: string): Promise<Ticket | undefined> {
+    return this.o.tickets.findOpenByConversation(conversationId);
+  }
+
+  /** 1 for the next ticket an agent will pick up; 0 when the ticket is not queued. */
+  async positionOf(id: string): Promise<number> {
+    const queued = (await this.o.tickets.listOpen()).filter((t) => t.status === 'queued').sort(byQueueOrder);
+    return queued.findIndex((t) => t.id === id) + 1;
+  }
+
+  async queue(): Promise<QueueItem[]> {
+    const open = (await this.o.tickets.listOpen()).sort(byQueueOrder);
+    const queued = open.filter((t) => t.status === 'queued');
+    const ordered = [...queued, ...open.filter((t) => t.status === 'assigned')];
+    return ordered.map((t) => ({
+      id: t.id,
+      status: t.status as 'queued' | 'assigned',
+      priority: t.priority,
+      categoryTitle: t.categoryTitle,
+      userId: t.fields.userId,
+      headline: buildSummary(t, this.o.clock()).headline,
+      createdAt: t.createdAt,
+      assignedTo: t.assignedTo,
+      position: t.status === 'queued' ? queued.indexOf(t) + 1 : undefined,
+      lastMessageSeq: t.messages.at(-1)?.seq ?? 0,
+    }));
+  }
+
+  async claim(id: string, agent: string): Promise<Ticket | undefined> {
+    const ticket = await this.change(id, (t) => {
+      if (t.status === 'assigned' && t.assignedTo === agent) return t;
+      if (t.status === 'assigned') throw new TicketConflict('AlreadyClaimed', `Ticket ${id} is already claimed by ${t.assignedTo}.`);
+      if (t.status !== 'queued') throw new TicketConflict('Closed', `Ticket ${id} is ${t.status}.`);
+      return { ...t, status: 'assigned', assignedTo: agent, assignedAt: this.now() };
+    });
+    if (ticket?.userWaiting) await this.tell(ticket, `**${agent}** from the help desk has joined the chat and can see everything you wrote.`);
+    return ticket;
+  }
+
+  async agentMessage(id: string, agent: string, text: string): Promise<TicketMessage | undefined> {
+    const ticket = await this.change(id, (t) => {
+      this.mustBeAssignee(t, agent);
+      return this.withMessage(t, { from: 'agent', agent, text });
+    });
+    if (!ticket) return undefined;
+    await this.tell(ticket, `**${agent} (help desk):** ${text}`);
+    return ticket.messages.at(-1);
+  }
+
+  async resolve(id: string, agent: string, note?: string): Promise<Ticket | undefined> {
+    const ticket = await this.change(id, (t) => {
+      this.mustBeAssignee(t, agent);
+      return { ...t, status: 'resolved', closedAt: this.now(), resolutionNote: note };
+    });
+    if (ticket?.userWaiting) await this.signal(ticket, 'handoff.resolved', { ticketId: id, agent });
+    return ticket;
+  }
+
+  /** A message the user typed while waiting on, or talking with, the help desk. */
+  async userMessage(id: string, text: string): Promise<Ticket | undefined> {
+    return this.o.tickets.update(id, (t) => this.withMessage(t, { from: 'user', text }));
+  }
+
+  /** The user stopped waiting: "cancel" withdraws a queued ticket; going back to the bot keeps it for follow-up. */
+  async userLeft(id: string, withdraw: boolean): Promise<Ticket | undefined> {
+    return this.o.tickets.update(id, (t) => {
+      const left = this.withMessage({ ...t, userWaiting: false }, { from: 'bot', text: withdraw ? 'The user cancelled the request.' : 'The user went back to the bot; follow up by their user ID.' });
+      return withdraw && t.status === 'queued' ? { ...left, status: 'closed-without-agent', closedAt: this.now() } : left;
+    });
+  }
+
+  async rate(id: string, rating: number): Promise<void> {
+    await this.o.tickets.update(id, (t) => ({ ...t, rating, updatedAt: this.now() }));
+  }
+
+  /** Tells users whose ticket nobody claimed in time that the help desk will follow up; the ticket stays queued. */
+  async sweepUnclaimed(): Promise<number> {
+    const cutoff = this.o.clock().getTime() - this.o.unclaimedAfterMs;
+    const due = (await this.o.tickets.listOpen()).filter(
+      (t) => t.status === 'queued' && t.userWaiting && !t.followUpNoticeAt && Date.parse(t.createdAt) <= cutoff,
+    );
+    for (const t of due) {
+      const marked = await this.o.tickets.update(t.id, (cur) => ({ ...cur, followUpNoticeAt: this.now() }));
+      if (marked) await this.signal(marked, 'handoff.unclaimed', { ticketId: t.id });
+    }
+    return due.length;
+  }
+
+  private async change(id: string, mutate: (t: Ticket) => Ticket): Promise<Ticket | undefined> {
+    return this.o.tickets.update(id, (t) => ({ ...mutate(t), updatedAt: this.now() }));
+  }
+
+  private mustBeAssignee(t: Ticket, agent: string): void {
+    if (t.status === 'resolved' || t.status === 'closed-without-agent') throw new TicketConflict('Closed', `Ticket ${t.id} is ${t.status}.`);
+    if (t.assignedTo !== agent) throw new TicketConflict('NotAssignee', `Claim ticket ${t.id} before answering it.`);
+  }
+
+  private withMessage(t: Ticket, m: Omit<TicketMessage, 'seq' | 'at'>): Ticket {
+    const seq = (t.messages.at(-1)?.seq ?? 0) + 1;
+    return { ...t, messages: [...t.messages, { ...m, seq, at: this.now() }] };
+  }
+
+  private async tell(ticket: Ticket, text: string): Promise<void> {
+    await this.deliver(ticket, () => this.o.channel.sendText(ticket.conversation, text));
+  }
+
+  private async signal(ticket: Ticket, name: string, value: Record<string, unknown>): Promise<void> {
+    await this.deliver(ticket, () => this.o.channel.signal(ticket.conversation, name, value));
+  }
+
+  /** The ticket change is already stored; a channel that cannot be reached is logged, not fatal. */
+  private async deliver(ticket: Ticket, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (err) {
+      this.o.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'could not reach the user');
+    }
+  }
+
+  private now(): string {
+    return this.o.clock().toISOString();
+  }
+}
