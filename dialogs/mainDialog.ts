@@ -4,6 +4,10 @@ import { renderOutput } from './renderOutputs.js';
 import { understandAnswer } from './understandAnswer.js';
 import type { DialogServices } from './services.js';
 import { TREE_WALKER_DIALOG, TreeWalkerDialog, type WalkOptions } from './treeWalkerDialog.js';
+import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
+import { recordOutcome } from './recordOutcome.js';
+import { TICKET_DIALOG, TicketDialog } from './ticketDialog.js';
+import type { Outcome } from '../src/tree/types.js';
 
 export const MAIN_DIALOG = 'main';
 
@@ -22,12 +26,11 @@ const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|ok|okay|cool|perfect)\b
  * help desk) and handles the commands that work at any turn (start over, help, cancel, talk to a person).
  */
 export class MainDialog extends ComponentDialog {
-  private readonly walkerDialog: TreeWalkerDialog;
-
   constructor(private readonly services: DialogServices) {
     super(MAIN_DIALOG);
-    this.walkerDialog = new TreeWalkerDialog(services);
-    this.addDialog(this.walkerDialog);
+    this.addDialog(new TreeWalkerDialog(services));
+    this.addDialog(new TicketDialog(services));
+    this.addDialog(new HandoffDialog(services));
     this.initialDialogId = TREE_WALKER_DIALOG;
   }
 
@@ -37,7 +40,11 @@ export class MainDialog extends ComponentDialog {
     const text = options.text?.trim() ?? '';
     if (options.welcome) await this.say(inner, index.welcome);
     const interrupt = detectInterrupt(text);
-    if (interrupt === 'person') return this.walk(inner, { startAt: index.defaults.escalate, reason: 'asked for a person' });
+    if (interrupt === 'person') {
+      // From the menu, so the path (and the ticket) shows that the user asked for a person straight away.
+      const resume = walker.start(walker.rootId, this.services.clock()).state;
+      return this.walk(inner, { resume, startAt: index.defaults.escalate, reason: 'asked for a person' });
+    }
     if (interrupt === 'help') await this.say(inner, index.help);
     if (interrupt || text === '' || GREETING.test(text)) return this.walk(inner, {});
     if (THANKS.test(text)) {
@@ -59,11 +66,13 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const { activity } = inner.context;
-    const interrupt = activity.type === 'message' ? detectInterrupt(activity.text ?? '') : undefined;
+    const active = inner.activeDialog?.id;
+    // With a person on the other end, every message is for them; the handoff dialog handles its own commands.
+    if (active === HANDOFF_DIALOG || activity.type !== 'message') return super.onContinueDialog(inner);
     const index = this.services.walker.tree.index;
-    switch (interrupt) {
+    switch (detectInterrupt(activity.text ?? '')) {
       case 'start-over':
-        await this.walkerDialog.close(inner, 'abandoned');
+        await this.close(inner, 'abandoned');
         await inner.cancelAllDialogs();
         return this.walk(inner, { intro: "Sure, let's start again." });
       case 'help':
@@ -71,11 +80,16 @@ export class MainDialog extends ComponentDialog {
         await inner.repromptDialog();
         return ComponentDialog.EndOfTurn;
       case 'cancel':
-        await this.walkerDialog.close(inner, 'cancelled');
+        await this.close(inner, 'cancelled');
         await inner.cancelAllDialogs();
         await this.say(inner, "OK, I've stopped here. Whenever you want to pick it up again, just send me a message.");
         return inner.endDialog();
       case 'person': {
+        if (active === TICKET_DIALOG) {
+          await this.say(inner, "I'm already getting your request to a person: just a few more details.");
+          await inner.repromptDialog();
+          return ComponentDialog.EndOfTurn;
+        }
         // The walk continues into escalation, so it is recorded once, as escalated, with its whole path.
         const resume = this.currentWalk(inner);
         await inner.cancelAllDialogs();
@@ -84,6 +98,12 @@ export class MainDialog extends ComponentDialog {
       default:
         return super.onContinueDialog(inner);
     }
+  }
+
+  /** Records the walk of the active dialog (tree or ticket) as ended by the user. */
+  private async close(inner: DialogContext, outcome: Outcome): Promise<void> {
+    const walk = this.currentWalk(inner);
+    if (walk) await recordOutcome(this.services, inner.context, walk, walk.outcome && walk.outcome !== 'escalated' ? walk.outcome : outcome);
   }
 
   private currentWalk(inner: DialogContext): WalkOptions['resume'] {

@@ -8,7 +8,13 @@ import type { Output } from '../src/tree/types.js';
  * usable in personal chats, group chats and channels alike.
  */
 export function renderOutput(output: Output, channelId: string): Partial<Activity> {
-  if (output.kind === 'text') return { ...MessageFactory.text(output.text), textFormat: TextFormatTypes.Markdown };
+  if (output.kind === 'card') {
+    return { ...MessageFactory.attachment(CardFactory.adaptiveCard(output.card)), summary: output.fallbackText };
+  }
+  // A question without buttons (a typed answer is expected) is plain text: no empty suggested-action bar.
+  if (output.kind === 'text' || output.choices.length === 0) {
+    return { ...MessageFactory.text(output.text), textFormat: TextFormatTypes.Markdown };
+  }
   const actions: CardAction[] = output.choices.map((c) => ({ type: ActionTypes.ImBack, title: c.label, value: c.label }));
   if (channelId === Channels.Msteams) {
     const card = CardFactory.heroCard('', undefined, actions);

@@ -1,3 +1,4 @@
+import type { HandoffService } from '../src/handoff/handoffService.js';
 import type { IntentRecognizer } from '../src/recognizer/types.js';
 import type { OutcomeStore } from '../src/stores/outcomeStore.js';
 import type { TreeWalker } from '../src/tree/walker.js';
@@ -7,6 +8,7 @@ export interface DialogServices {
   walker: TreeWalker;
   recognizer: IntentRecognizer;
   outcomes: OutcomeStore;
+  handoff: HandoffService;
   /** Recognizer confidence at or above which free text jumps straight to a branch. */
   threshold: number;
   clock: () => Date;

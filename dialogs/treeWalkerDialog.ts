@@ -5,6 +5,8 @@ import type { Answer, Outcome, Output, Step, WalkState } from '../src/tree/types
 import type { DialogServices } from './services.js';
 import { renderOutputs } from './renderOutputs.js';
 import { understandAnswer } from './understandAnswer.js';
+import { recordOutcome } from './recordOutcome.js';
+import { TICKET_DIALOG, type TicketOptions } from './ticketDialog.js';
 
 export const TREE_WALKER_DIALOG = 'treeWalker';
 
@@ -71,7 +73,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
 
     if (state.awaiting === 'rating') {
       // They moved on without rating: close this walk and let the caller treat the text as a new request.
-      await this.record(dc.context, state, undefined);
+      await this.record(dc.context, state);
       return dc.endDialog({ outcome: state.outcome, restartWith: text } satisfies WalkResult);
     }
     const guess = text ? await recognizer.classify(text) : undefined;
@@ -91,18 +93,15 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     await this.send(context, this.services.walker.reprompt(walk).outputs);
   }
 
-  /** Ends the walk from outside (start over, cancel), recording how it ended. */
-  async close(dc: DialogContext, outcome: Outcome): Promise<WalkState | undefined> {
-    const walk = (dc.activeDialog?.state as InstanceState | undefined)?.walk;
-    if (walk) await this.record(dc.context, walk, walk.outcome ?? outcome);
-    return walk;
-  }
-
   private async apply(dc: DialogContext, step: Step, intro?: string): Promise<DialogTurnResult> {
     const outputs: Output[] = intro ? [{ kind: 'text', text: intro }, ...step.outputs] : step.outputs;
     await this.send(dc.context, outputs);
+    if (step.state.outcome === 'escalated') {
+      // The ticket dialog records the walk once the ticket exists (or the user gives up on it).
+      return dc.replaceDialog(TICKET_DIALOG, { walk: step.state } satisfies TicketOptions);
+    }
     if (step.state.awaiting === 'none') {
-      await this.record(dc.context, step.state, undefined);
+      await this.record(dc.context, step.state);
       return dc.endDialog({ outcome: step.state.outcome } satisfies WalkResult);
     }
     (dc.activeDialog!.state as InstanceState).walk = step.state;
@@ -113,20 +112,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     await context.sendActivities(renderOutputs(outputs, context.activity.channelId));
   }
 
-  private async record(context: TurnContext, walk: WalkState, fallback: Outcome | undefined): Promise<void> {
-    const outcome = walk.outcome ?? fallback;
-    if (!outcome) return;
-    const { activity } = context;
-    await this.services.outcomes.record({
-      conversationId: activity.conversation.id,
-      channelId: activity.channelId,
-      userId: activity.from?.id ?? 'unknown',
-      startedAt: walk.startedAt,
-      endedAt: this.services.clock().toISOString(),
-      branch: walk.branch ?? null,
-      path: walk.path,
-      outcome,
-      rating: walk.rating ?? null,
-    });
+  private async record(context: TurnContext, walk: WalkState): Promise<void> {
+    if (walk.outcome) await recordOutcome(this.services, context, walk, walk.outcome);
   }
 }

@@ -14,6 +14,14 @@ import { HelpdeskBot } from './bot/helpdeskBot.js';
 import { createServer } from './http/server.js';
 import { registerDirectLine } from './directline/registerDirectLine.js';
 import { registerWebChat } from './web/registerWebChat.js';
+import { nanoid } from 'nanoid';
+import { AgentAuth } from './agent/agentAuth.js';
+import { registerAgentRoutes } from './agent/agentRoutes.js';
+import { registerAgentConsole } from './agent/console/registerAgentConsole.js';
+import { ProactiveChannel } from './bot/proactiveChannel.js';
+import { HandoffService } from './handoff/handoffService.js';
+import { LowdbTicketStore, type TicketStore } from './stores/ticketStore.js';
+import { createWebhookNotifier, noopNotifier } from './tickets/webhookNotifier.js';
 
 export interface App {
   server: Server;
@@ -21,7 +29,11 @@ export interface App {
   url: string;
   tree: KnowledgeTree;
   outcomes: OutcomeStore;
+  tickets: TicketStore;
+  handoff: HandoffService;
   logger: Logger;
+  /** A token generated for a local "dev" agent when none are configured and the local web chat is on. */
+  devAgentToken?: string;
   close(): Promise<void>;
 }
 
@@ -31,15 +43,28 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const tree = loadKnowledge(config.knowledgeDir);
   const storage = await LowdbStorage.open(path.join(config.dataDir, 'state.json'));
   const outcomes = await LowdbOutcomeStore.open(path.join(config.dataDir, 'outcomes.json'));
+  const tickets = await LowdbTicketStore.open(path.join(config.dataDir, 'tickets.json'));
   const conversationState = new ConversationState(storage);
-  const bot = new HelpdeskBot(conversationState, {
+  const clock = (): Date => new Date();
+  const adapter = createAdapter(config, logger, conversationState);
+  // The channel needs the bot to run signal turns, and the bot needs the queue: bound late, used only later.
+  let bot: HelpdeskBot | undefined;
+  const handoff = new HandoffService({
+    tickets,
+    channel: new ProactiveChannel(adapter, config.app.id, (context) => bot!.run(context)),
+    notifier: config.escalationWebhookUrl ? createWebhookNotifier({ url: config.escalationWebhookUrl, logger }) : noopNotifier,
+    logger,
+    clock,
+    unclaimedAfterMs: config.handoffUnclaimedMs,
+  });
+  bot = new HelpdeskBot(conversationState, {
     walker: new TreeWalker(tree),
     recognizer: new LocalRecognizer(tree),
     outcomes,
+    handoff,
     threshold: config.recognizerThreshold,
-    clock: () => new Date(),
+    clock,
   });
-  const adapter = createAdapter(config, logger, conversationState);
   const server = createServer({
     adapter,
     bot,
@@ -55,6 +80,16 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     : undefined;
   if (config.localDirectLine) registerWebChat(server);
 
+  // Local runs get a throwaway agent so the console can be tried at once; deployments configure AGENT_TOKENS.
+  const devAgentToken = config.agents.length === 0 && config.localDirectLine ? `dev-${nanoid(24)}` : undefined;
+  const agents = devAgentToken ? [{ name: 'dev', token: devAgentToken }] : config.agents;
+  registerAgentRoutes(server, handoff, new AgentAuth(agents), clock);
+  registerAgentConsole(server);
+  const sweeper = setInterval(() => {
+    handoff.sweepUnclaimed().catch((err: Error) => logger.error({ err: { message: err.message } }, 'unclaimed sweep failed'));
+  }, Math.min(30_000, Math.max(1_000, config.handoffUnclaimedMs / 4)));
+  sweeper.unref();
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -69,8 +104,12 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     url,
     tree,
     outcomes,
+    tickets,
+    handoff,
     logger,
+    devAgentToken,
     close: async () => {
+      clearInterval(sweeper);
       directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

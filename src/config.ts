@@ -25,7 +25,29 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   /** Below this recognizer confidence the bot offers its best guesses instead of jumping to a branch. */
   RECOGNIZER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  /** Agents who may use the console and /api/agent: "name:token" pairs, comma-separated. */
+  AGENT_TOKENS: z
+    .string()
+    .transform((v, ctx) => parseTokens(v, ctx))
+    .optional(),
+  /** A Teams incoming webhook (or anything accepting its JSON) told about every new ticket. */
+  ESCALATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Minutes a ticket may wait unclaimed before the user is told the help desk will follow up later. */
+  HANDOFF_UNCLAIMED_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
 });
+
+function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token: string }[] {
+  const agents = value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
+    const at = pair.indexOf(':');
+    return { name: pair.slice(0, at).trim(), token: pair.slice(at + 1).trim() };
+  });
+  for (const a of agents) {
+    if (!/^[\w .@-]{1,40}$/.test(a.name)) ctx.addIssue({ code: 'custom', message: 'each entry is name:token, with a name of letters, digits, spaces, ".", "@" or "-"' });
+    // Tokens are bearer secrets: short ones can be guessed.
+    else if (a.token.length < 16) ctx.addIssue({ code: 'custom', message: `the token for "${a.name}" must be at least 16 characters` });
+  }
+  return agents;
+}
 
 export interface Config {
   port: number;
@@ -38,6 +60,9 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   maxBodyBytes: number;
   recognizerThreshold: number;
+  agents: { name: string; token: string }[];
+  escalationWebhookUrl: string | undefined;
+  handoffUnclaimedMs: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     recognizerThreshold: e.RECOGNIZER_THRESHOLD,
+    agents: e.AGENT_TOKENS ?? [],
+    escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
+    handoffUnclaimedMs: e.HANDOFF_UNCLAIMED_MINUTES * 60_000,
   };
 }
 

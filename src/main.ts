@@ -6,7 +6,11 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const app = await startApp(config);
-  if (config.localDirectLine) console.log(`\n  Web chat ready: open ${app.url.replace('127.0.0.1', 'localhost')} in a browser\n`);
+  const base = app.url.replace('127.0.0.1', 'localhost');
+  if (config.localDirectLine) console.log(`\n  Web chat ready: open ${base} in a browser`);
+  // Printed to the terminal for the person who started the bot, never to the structured log.
+  if (app.devAgentToken) console.log(`  Agent console: ${base}/agent  (sign in with token ${app.devAgentToken})`);
+  console.log('');
   const shutdown = (): void => {
     void app.close().then(() => process.exit(0));
   };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LowdbStorage } from '../src/stores/lowdbStorage.js';
 import { ui } from '../src/tree/messages.js';
-import { buttonsOf, createHarness, realKnowledge, tempDir, textsOf } from './helpers/botHarness.js';
+import { buttonsOf, createHarness, fileTicket, realKnowledge, tempDir, textsOf } from './helpers/botHarness.js';
 
 const tree = realKnowledge();
 const node = (id: string) => tree.nodes.get(id)!;
@@ -140,7 +140,8 @@ describe('interrupts work at any depth', () => {
       for (let i = 1; i < depth; i += 1) await h.say('no');
       const replies = await h.say('I want to talk to a person please');
       expect(textsOf(replies)).toContain(text('escalate-help-desk'));
-      expect(textsOf(replies)).toContain('View details');
+      expect(textsOf(replies)).toContain(tree.index.escalation.intro);
+      await fileTicket(h);
       const [outcome] = await h.outcomes.list();
       expect(outcome!.outcome).toBe('escalated');
       expect(outcome!.path.at(-1)!.node).toBe('escalate-help-desk');
@@ -149,6 +150,11 @@ describe('interrupts work at any depth', () => {
     }
     const first = await createHarness();
     expect(textsOf(await first.say('speak to a human'))).toContain(text('escalate-help-desk'));
+    const [ticket] = await (async () => {
+      await fileTicket(first);
+      return first.tickets.listOpen();
+    })();
+    expect(ticket).toMatchObject({ category: 'other', escalatedFrom: 'asked for a person', stepsTried: [] });
   });
 });
 

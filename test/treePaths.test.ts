@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { allPaths } from '../src/knowledge/paths.js';
 import type { TreeNode } from '../src/knowledge/schema.js';
 import { ui } from '../src/tree/messages.js';
-import { buttonsOf, createHarness, realKnowledge, textsOf } from './helpers/botHarness.js';
+import { TICKET_FIELDS } from '../src/tickets/fields.js';
+import { buildSummary } from '../src/tickets/summary.js';
+import { buttonsOf, CORRELATION, createHarness, fileTicket, realKnowledge, textsOf } from './helpers/botHarness.js';
 
 const tree = realKnowledge();
 const paths = allPaths(tree);
@@ -42,8 +44,24 @@ describe('every root-to-leaf path of the knowledge tree, turn by turn', () => {
       replies = await h.say('4');
       expect(textsOf(replies)).toContain(ui.ratingThanks(4));
     } else {
-      expect(textsOf(replies)).toContain(tree.index.escalation.whereToFind);
-      for (const field of tree.index.escalation.fields) expect(textsOf(replies)).toContain(field.name);
+      // Escalation goes on to the ticket: the intro, then the first question.
+      expect(textsOf(replies)).toContain(tree.index.escalation.intro);
+      expect(textsOf(replies)).toContain(TICKET_FIELDS[0]!.prompt);
+      await fileTicket(h);
+      const [ticket] = await h.tickets.listOpen();
+      const branch = hops[1]!.node;
+      expect(ticket).toMatchObject({
+        status: 'queued',
+        category: branch,
+        priority: branch === 'lost-phone' ? 'urgent' : 'normal',
+        fields: { userId: 'alex@contoso.com', errorCode: '50076', correlationId: CORRELATION },
+        escalatedFrom: leaf.id,
+      });
+      // Steps tried: every hop between the menu and the escalation, with the answer given there.
+      expect(ticket!.stepsTried).toEqual(hops.slice(1, -1).map((hop) => ({ node: hop.node, title: tree.nodes.get(hop.node)!.title, outcome: hop.via })));
+      const summary = buildSummary(ticket!, new Date());
+      expect(summary.stepsTried).toHaveLength(hops.length - 2);
+      expect(summary.fields.find((f) => f.name === 'correlationId')?.value).toBe(CORRELATION);
     }
     const [outcome] = await h.outcomes.list();
     expect(outcome).toMatchObject({
@@ -51,6 +69,7 @@ describe('every root-to-leaf path of the knowledge tree, turn by turn', () => {
       rating: leaf.type === 'resolved' ? 4 : null,
       branch: hops[1]!.node,
     });
+    if (leaf.type === 'escalate') expect(outcome!.ticketId).toMatch(/^MFA-[A-Z0-9]{6}$/);
     expect(outcome!.path.map((p) => p.node)).toEqual(hops.map((hop) => hop.node));
     expect(outcome!.path.slice(0, -1).map((p) => p.answer)).toEqual(hops.slice(0, -1).map((hop) => hop.via));
   });

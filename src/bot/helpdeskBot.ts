@@ -24,6 +24,12 @@ export class HelpdeskBot extends ActivityHandler {
       await next();
     });
 
+    // Proactive signals from the help desk queue (resolved, nobody free) reach the waiting dialog as events.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name?.startsWith('handoff.')) await this.runDialog(context, {});
+      await next();
+    });
+
     this.onMessage(async (context, next) => {
       // In Teams group chats the message starts with an @mention of the bot; it is not part of the answer.
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
@@ -41,6 +47,7 @@ export class HelpdeskBot extends ActivityHandler {
   private async runDialog(context: TurnContext, begin: MainOptions): Promise<void> {
     const dc = await this.dialogs.createContext(context);
     let result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty && context.activity.type !== 'message' && !begin.welcome) return;
     if (result.status === DialogTurnStatus.empty) {
       result = await dc.beginDialog(MAIN_DIALOG, begin);
     } else if (result.status === DialogTurnStatus.complete) {

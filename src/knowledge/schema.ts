@@ -17,6 +17,8 @@ const common = {
   /** Phrases a user might type to reach this node; they make the node a free-text target. */
   examples: z.array(text).default([]),
   keywords: z.array(text).default([]),
+  /** Ticket priority for escalations from this branch (set on a branch's first node); a lost phone is urgent. */
+  priority: z.enum(['urgent', 'high', 'normal']).optional(),
 };
 
 export const optionSchema = z.object({
@@ -76,11 +78,9 @@ export const indexSchema = z.object({
     escalate: nodeId,
   }),
   sources: z.array(sourceSchema).min(1),
-  /** What the user is told to gather for the help desk on every escalation. */
   escalation: z.object({
+    /** Said before the ticket questions: what we need and where the user finds it. */
     intro: text,
-    fields: z.array(z.object({ name: text, hint: text })).min(1),
-    whereToFind: text,
   }),
   /** Said when a user first joins, before the menu. */
   welcome: text,

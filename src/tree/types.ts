@@ -1,7 +1,9 @@
 /** What the walker asks the channel to show; rendering per channel happens in the bot layer. */
 export type Output =
   | { kind: 'text'; text: string }
-  | { kind: 'prompt'; text: string; choices: ChoiceOption[] };
+  | { kind: 'prompt'; text: string; choices: ChoiceOption[] }
+  /** An Adaptive Card (plain JSON), with text for channels and transcripts that cannot show cards. */
+  | { kind: 'card'; card: Record<string, unknown>; fallbackText: string };
 
 export interface ChoiceOption {
   /** What the walker receives back when this choice is picked (unique within one prompt). */
@@ -61,4 +63,6 @@ export interface SessionOutcome {
   path: PathEntry[];
   outcome: Outcome;
   rating: number | null;
+  /** The support ticket the walk ended in, when it was escalated. */
+  ticketId?: string;
 }

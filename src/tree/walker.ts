@@ -114,10 +114,9 @@ export class TreeWalker {
     return this.branchOf.get(nodeId);
   }
 
-  /** The help desk checklist shown at every escalation. */
-  escalationChecklist(): string {
-    const { intro, fields, whereToFind } = this.tree.index.escalation;
-    return [intro, '', ...fields.map((f) => `- **${f.name}**: ${f.hint}`), '', whereToFind].join('\n');
+  /** The branch's ticket priority: set on the branch's first node, normal otherwise. */
+  priorityOf(branch: string | undefined): 'urgent' | 'high' | 'normal' {
+    return (branch && this.tree.nodes.get(branch)?.priority) || 'normal';
   }
 
   private enter(state: WalkState, nodeId: string): Step {
@@ -135,10 +134,8 @@ export class TreeWalker {
           outputs: [{ kind: 'text', text: node.text }, { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices }],
         };
       case 'escalate':
-        return {
-          state: { ...next, awaiting: 'none', outcome: 'escalated' },
-          outputs: [{ kind: 'text', text: node.text }, { kind: 'text', text: this.escalationChecklist() }, ui.anythingElse(this.rootLabel())],
-        };
+        // The walk ends here; the dialog layer goes on to collect the ticket.
+        return { state: { ...next, awaiting: 'none', outcome: 'escalated' }, outputs: [{ kind: 'text', text: node.text }] };
     }
   }
 

@@ -1,0 +1,107 @@
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { ui } from '../src/tree/messages.js';
+import type { Output, WalkState } from '../src/tree/types.js';
+import { detectInterrupt } from './interrupts.js';
+import { renderOutputs } from './renderOutputs.js';
+import type { DialogServices } from './services.js';
+import type { WalkResult } from './treeWalkerDialog.js';
+import { understandAnswer } from './understandAnswer.js';
+
+export const HANDOFF_DIALOG = 'handoff';
+
+export interface HandoffOptions {
+  ticketId: string;
+  position: number;
+  walk: WalkState;
+}
+
+interface HandoffState {
+  ticketId: string;
+  phase: 'waiting' | 'rating';
+  agent?: string;
+}
+
+const placeText = (position: number): string =>
+  position === 1 ? "You're next in the queue." : position > 1 ? `You're number ${position} in the queue.` : '';
+
+/**
+ * The conversation while a person has it: the tree stays quiet, what the user types goes onto the ticket for
+ * the agent, and signals from the queue (resolved, nobody free) arrive as events from proactive turns.
+ */
+export class HandoffDialog extends Dialog<HandoffOptions> {
+  constructor(private readonly services: DialogServices) {
+    super(HANDOFF_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext, options: HandoffOptions): Promise<DialogTurnResult> {
+    dc.activeDialog!.state = { ticketId: options.ticketId, phase: 'waiting' } satisfies HandoffState;
+    const text = [
+      `Done. Your ticket number is **${options.ticketId}**. ${placeText(options.position)}`,
+      'Someone from the help desk will join this chat. Anything else you type here goes straight to them.',
+      'Type **cancel** to withdraw the request, or **menu** to go back to me (the help desk keeps your ticket).',
+    ].join('\n\n');
+    await this.send(dc.context, [{ kind: 'text', text }]);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as HandoffState;
+    const { activity } = dc.context;
+    if (activity.type === 'event') return this.onSignal(dc, state, activity.name ?? '', activity.value as Record<string, unknown>);
+    if (activity.type !== 'message') return Dialog.EndOfTurn;
+    const text = (activity.text ?? '').trim();
+    if (state.phase === 'rating') return this.onRating(dc, state, text);
+
+    const { handoff } = this.services;
+    const command = detectInterrupt(text);
+    if (command === 'cancel' || command === 'start-over') {
+      const ticket = await handoff.userLeft(state.ticketId, command === 'cancel');
+      const said =
+        ticket?.status === 'closed-without-agent'
+          ? `OK, I've withdrawn ticket **${state.ticketId}**.`
+          : `OK. The help desk still has ticket **${state.ticketId}** and will follow up with you at ${ticket?.fields.userId ?? 'your user ID'}.`;
+      await this.send(dc.context, [{ kind: 'text', text: said }]);
+      return dc.endDialog({ outcome: undefined, restartWith: command === 'start-over' ? 'menu' : undefined } satisfies WalkResult);
+    }
+    const ticket = await handoff.userMessage(state.ticketId, text);
+    if (!ticket || ticket.status === 'resolved' || ticket.status === 'closed-without-agent') {
+      // The ticket closed while the signal was lost (e.g. the bot restarted): the bot takes the text itself.
+      return dc.endDialog({ outcome: undefined, restartWith: text } satisfies WalkResult);
+    }
+    if (ticket.status === 'queued') {
+      const place = placeText(await handoff.positionOf(ticket.id));
+      await this.send(dc.context, [{ kind: 'text', text: `I've added that to your ticket. ${place}`.trim() }]);
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  private async onSignal(dc: DialogContext, state: HandoffState, name: string, value: Record<string, unknown> = {}): Promise<DialogTurnResult> {
+    if (name === 'handoff.resolved' && value.ticketId === state.ticketId) {
+      state.phase = 'rating';
+      state.agent = typeof value.agent === 'string' ? value.agent : 'The help desk';
+      await this.send(dc.context, [
+        { kind: 'text', text: `**${state.agent}** marked your request as resolved, so you're back with me, the sign-in help bot.` },
+        { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices },
+      ]);
+    } else if (name === 'handoff.unclaimed' && value.ticketId === state.ticketId) {
+      const ticket = await this.services.handoff.get(state.ticketId);
+      const text = `Everyone at the help desk is busy right now. Your ticket **${state.ticketId}** stays in the queue, and they'll follow up with you at ${ticket?.fields.userId ?? 'your user ID'}. You can keep this chat open, or type **menu** to go back to me.`;
+      await this.send(dc.context, [{ kind: 'text', text }]);
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  private async onRating(dc: DialogContext, state: HandoffState, text: string): Promise<DialogTurnResult> {
+    const answer = understandAnswer(text, 'rating', ui.ratingChoices);
+    if (answer?.kind !== 'rating') return dc.endDialog({ outcome: undefined, restartWith: text } satisfies WalkResult);
+    if (answer.rating !== null) await this.services.handoff.rate(state.ticketId, answer.rating);
+    const thanks = answer.rating === null ? ui.ratingSkipped : ui.ratingThanks(answer.rating);
+    await this.send(dc.context, [{ kind: 'text', text: thanks }, ui.anythingElse(ui.startOverLabel)]);
+    return dc.endDialog({ outcome: undefined } satisfies WalkResult);
+  }
+
+  private async send(context: TurnContext, outputs: Output[]): Promise<void> {
+    await context.sendActivities(renderOutputs(outputs, context.activity.channelId));
+  }
+}
