@@ -61,7 +61,9 @@ export function escapeMarkdown(s: string, html: 'entities' | 'backslash' = 'enti
   let t = oneLine(s);
   t = html === 'entities'
     ? t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\\`*_{}[\]()#+!|~]/g, '\\$&')
-    : t.replace(/[\\`*_{}[\]()#+!|~<>&]/g, '\\$&');
+    : // Adaptive Card markdown knows only emphasis, links and lists (no HTML, headings or images), and some hosts
+      // show a needless backslash literally, so escape just what it would interpret.
+      t.replace(/[\\`*_[\]~]/g, '\\$&').replace(/^\+/, '\\+');
   // "-" and "1. " only start a list (or a rule) at the beginning of a line; escaping them everywhere hurts readability.
   return t.replace(/^-/, '\\-').replace(/^(\d{1,9})\.(?=\s|$)/, '$1\\.');
 }
