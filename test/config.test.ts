@@ -27,6 +27,15 @@ describe('configuration from the environment', () => {
     expect(problems).toMatch(/^RECOGNIZER_THRESHOLD: /m);
   });
 
+  it('parses agent tokens and refuses short ones, naming the agent', () => {
+    expect(loadConfig({ AGENT_TOKENS: 'alice:0123456789abcdef, bob:fedcba9876543210' }).agents).toEqual([
+      { name: 'alice', token: '0123456789abcdef' },
+      { name: 'bob', token: 'fedcba9876543210' },
+    ]);
+    expect(() => loadConfig({ AGENT_TOKENS: 'alice:short' })).toThrow(/AGENT_TOKENS: the token for "alice" must be at least 16 characters/);
+    expect(() => loadConfig({ ESCALATION_WEBHOOK_URL: 'ftp://example.org/hook' })).toThrow(/ESCALATION_WEBHOOK_URL/);
+  });
+
   it('treats empty values as unset, so a copied .env.example starts as is', () => {
     expect(loadConfig({ PORT: '', MicrosoftAppId: '' }).port).toBe(3978);
   });
