@@ -6,6 +6,8 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAgentConsole } from '../src/agent/console/registerAgentConsole.js';
 import { projectRoot } from '../src/paths.js';
+import type { TicketFieldName } from '../src/tickets/fields.js';
+import type { CaseSummary } from '../src/tickets/summary.js';
 import type { Priority, Ticket, TicketMessage } from '../src/tickets/ticket.js';
 import { launchChromium, skipBrowserTests } from './helpers/browser.js';
 
@@ -15,25 +17,7 @@ import { launchChromium, skipBrowserTests } from './helpers/browser.js';
 const TOKEN = 'alice-token-0123456789';
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
 
-/** The shape of src/tickets/summary.ts's CaseSummary, restated here so this test does not depend on it. */
-interface FakeSummary {
-  ticketId: string;
-  status: string;
-  priority: Priority;
-  priorityLabel: string;
-  category: string;
-  categoryTitle: string;
-  headline: string;
-  who: { userId: string; userName?: string; accountType?: string; channel: string };
-  problem: { errorMessage: string; errorCode?: string; escalatedBecause: string };
-  stepsTried: { title: string; outcome: string }[];
-  fields: { name: string; label: string; value: string | null }[];
-  extras: { label: string; value: string }[];
-  createdAt: string;
-  waitingMinutes: number;
-  assignedTo?: string;
-  suggestedNextStep: string;
-}
+type FakeSummary = CaseSummary;
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
@@ -67,7 +51,7 @@ function summaryOf(t: Ticket): FakeSummary {
     who: { userId: t.fields.userId, ...(t.userName ? { userName: t.userName } : {}), accountType: 'work', channel: 'webchat' },
     problem: { errorMessage: t.fields.errorMessage, errorCode: t.fields.errorCode, escalatedBecause: t.escalatedFrom },
     stepsTried: t.stepsTried.map((s) => ({ title: s.title, outcome: s.outcome })),
-    fields: Object.entries(labels).map(([name, label]) => ({ name, label, value: fields[name] ?? null })),
+    fields: Object.entries(labels).map(([name, label]) => ({ name: name as TicketFieldName, label, value: fields[name] ?? null })),
     extras: Object.entries(t.extras).map(([label, value]) => ({ label, value })),
     createdAt: t.createdAt, waitingMinutes: Math.round((Date.now() - Date.parse(t.createdAt)) / 60_000),
     ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}),

@@ -1,47 +1,29 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { projectRoot } from '../src/paths.js';
 import { ui } from '../src/tree/messages.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium, skipBrowserTests } from './helpers/browser.js';
 
 /** Matches the start of a bot text as Web Chat shows it: its markdown renderer turns quotes into curly ones. */
 function shown(text: string, length = 40): RegExp {
   const escaped = text.slice(0, length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(escaped.replace(/'/g, "['\u2018\u2019]").replace(/"/g, '["\u201c\u201d]'));
 }
-const skip = process.env.SKIP_BROWSER_TESTS === '1';
 
-describe.skipIf(skip)('Web Chat page in Chromium (local Direct Line, no network)', () => {
+describe.skipIf(skipBrowserTests)('Web Chat page in Chromium (local Direct Line, no network)', () => {
   let app: App;
   let tmpDir: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No browser at ${CHROMIUM}: run \`apt-get install chromium\` (or set SKIP_BROWSER_TESTS=1 to skip).`);
-    }
     tmpDir = await mkdtemp(path.join(os.tmpdir(), 'browser-test-'));
     app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tmpDir, LOG_LEVEL: 'silent' }));
-    // Never a downloaded browser: Debian's chromium, with everything that phones home switched off.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
