@@ -1,0 +1,213 @@
+import type { Low } from 'lowdb';
+import MiniSearch, { type SearchOptions } from 'minisearch';
+import { openJsonFile } from '../stores/lowdbFile.js';
+import type { PathEntry, SessionOutcome } from '../tree/types.js';
+import { branchStats } from './analytics.js';
+import {
+  DEFAULT_ABANDON_AFTER_MS,
+  type ConversationRecord,
+  deriveSummary,
+  earlier,
+  hasText,
+  later,
+  matchesFilter,
+  previewOf,
+  selectPage,
+  toMillis,
+} from './filters.js';
+import type {
+  BranchStats,
+  ConversationFilter,
+  ConversationInfo,
+  ConversationSummary,
+  PageRequest,
+  TranscriptEntry,
+  TranscriptStore,
+} from './types.js';
+
+interface TranscriptFile {
+  conversations: Record<string, ConversationRecord>;
+  entries: Record<string, TranscriptEntry[]>;
+}
+
+interface IndexedConversation {
+  id: string;
+  text: string;
+  userId: string;
+  tickets: string;
+}
+
+/**
+ * Prefix so "authent" finds "authenticator" while the admin is typing; AND because each extra word should
+ * narrow the list; fuzzy only for longer words, where one typo is likely and a near miss is still specific
+ * (fuzzy "code" would also match "node", "mode", "cod").
+ */
+const SEARCH_OPTIONS: SearchOptions = {
+  prefix: true,
+  combineWith: 'AND',
+  fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+};
+
+/**
+ * Conversation ids come from the channel: keep them as own keys of prototype-less objects so an id such as
+ * "__proto__" or "constructor" is just another conversation rather than Object.prototype machinery.
+ */
+const dictionary = <T>(from: Record<string, T> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from);
+
+/** JSON drops undefined fields anyway; dropping them here makes a fresh entry equal its reloaded self. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * TranscriptStore in one lowdb JSON file: `{ conversations, entries }` keyed by conversation id. Each mutation
+ * changes memory synchronously and then awaits the write (steno writes a temp file and renames it), so
+ * concurrent calls never interleave half-applied. The MiniSearch index lives in memory and is rebuilt on open.
+ */
+export class LowdbTranscriptStore implements TranscriptStore {
+  private readonly index = new MiniSearch<IndexedConversation>({ fields: ['text', 'userId', 'tickets'] });
+
+  private constructor(
+    private readonly db: Low<TranscriptFile>,
+    private readonly abandonAfterMs: number,
+  ) {
+    db.data.conversations = dictionary(db.data.conversations);
+    db.data.entries = dictionary(db.data.entries);
+    this.index.addAll(Object.keys(db.data.conversations).map((id) => this.document(id)));
+  }
+
+  static async open(file: string, options: { abandonAfterMs?: number } = {}): Promise<LowdbTranscriptStore> {
+    const abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
+    if (!Number.isFinite(abandonAfterMs) || abandonAfterMs < 0) throw new RangeError(`abandonAfterMs must be >= 0, got ${abandonAfterMs}`);
+    const db = await openJsonFile<TranscriptFile>(file, { conversations: {}, entries: {} });
+    return new LowdbTranscriptStore(db, abandonAfterMs);
+  }
+
+  async log(conversation: ConversationInfo, entry: Omit<TranscriptEntry, 'seq'>): Promise<void> {
+    toMillis(entry.at); // refuse a bad timestamp before it breaks ordering and the abandon clock
+    const id = conversation.conversationId;
+    const { conversations, entries } = this.db.data;
+    const list = (entries[id] ??= []);
+    list.push({ ...withoutUndefined(structuredClone(entry)), seq: list.length + 1 });
+    const record = (conversations[id] ??= this.newRecord(conversation, entry.at));
+    // Ids stay as first seen: an agent's message logged with other details must not re-home the conversation.
+    if (conversation.userName !== undefined) record.userName = conversation.userName;
+    record.startedAt = earlier(record.startedAt, entry.at);
+    record.lastActivityAt = later(record.lastActivityAt, entry.at);
+    if (entry.type === 'message') {
+      record.messageCount += 1;
+      if (!record.preview && entry.role === 'user' && entry.text?.trim()) record.preview = previewOf(entry.text);
+    }
+    this.reindex(id);
+    await this.db.write();
+  }
+
+  async record(outcome: SessionOutcome): Promise<void> {
+    toMillis(outcome.startedAt); // refuse bad timestamps before anything changes in memory
+    toMillis(outcome.endedAt);
+    const id = outcome.conversationId;
+    const info = { conversationId: id, channelId: outcome.channelId, userId: outcome.userId };
+    const record = (this.db.data.conversations[id] ??= this.newRecord(info, outcome.startedAt));
+    record.sessions.push(structuredClone(outcome));
+    record.walk = null;
+    // A walk ending is activity too (its last answer may not have been logged, e.g. a rating click).
+    record.startedAt = earlier(record.startedAt, outcome.startedAt);
+    record.lastActivityAt = later(record.lastActivityAt, outcome.endedAt);
+    this.reindex(id); // the ticket id became searchable
+    await this.db.write();
+  }
+
+  async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
+    const records = filter.conversationId !== undefined ? [this.db.data.conversations[filter.conversationId]] : Object.values(this.db.data.conversations);
+    const sessions = records.flatMap((r) => r?.sessions ?? []);
+    // Stable sort: within a conversation, sessions ending at the same instant keep their recording order.
+    return structuredClone(sessions.sort((a, b) => toMillis(a.endedAt) - toMillis(b.endedAt)));
+  }
+
+  /**
+   * A walk only means something beside its transcript, and the bot logs the user's message before the walker
+   * runs, so an unknown conversation here is ignored rather than invented without channel or user.
+   */
+  async progress(info: ConversationInfo, walk: { branch: string | null; path: PathEntry[] } | null, at = new Date().toISOString()): Promise<void> {
+    toMillis(at);
+    const record = (this.db.data.conversations[info.conversationId] ??= this.newRecord(info, at));
+    record.walk = walk && structuredClone({ branch: walk.branch, path: walk.path });
+    await this.db.write();
+  }
+
+  async search(filter: ConversationFilter, page: PageRequest, now = new Date()): Promise<{ total: number; items: ConversationSummary[] }> {
+    const textMatches = hasText(filter) ? new Set(this.index.search(filter.text, SEARCH_OPTIONS).map((r) => String(r.id))) : undefined;
+    return structuredClone(selectPage(this.summaries(now), filter, page, textMatches));
+  }
+
+  async get(conversationId: string, now = new Date()): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined> {
+    const record = this.db.data.conversations[conversationId];
+    if (!record) return undefined;
+    const conversation = deriveSummary(record, now, this.abandonAfterMs).summary;
+    return structuredClone({ conversation, entries: this.db.data.entries[conversationId] ?? [] });
+  }
+
+  async delete(conversationId: string): Promise<boolean> {
+    if (!this.forget(conversationId)) return false;
+    await this.db.write();
+    return true;
+  }
+
+  async purgeBefore(cutoff: Date): Promise<number> {
+    const old = Object.values(this.db.data.conversations).filter((r) => toMillis(r.lastActivityAt) < cutoff.getTime());
+    for (const r of old) this.forget(r.conversationId);
+    if (old.length) await this.db.write();
+    return old.length;
+  }
+
+  async analytics(filter: Omit<ConversationFilter, 'branch' | 'text'>, now = new Date()): Promise<BranchStats[]> {
+    const rows = Object.values(this.db.data.conversations)
+      .map((r) => deriveSummary(r, now, this.abandonAfterMs))
+      .filter(({ summary }) => matchesFilter(summary, filter))
+      .map(({ summary, fromUnfinishedWalk }) => ({ ...summary, fromUnfinishedWalk }));
+    return branchStats(rows);
+  }
+
+  private summaries(now: Date): ConversationSummary[] {
+    return Object.values(this.db.data.conversations).map((r) => deriveSummary(r, now, this.abandonAfterMs).summary);
+  }
+
+  private newRecord(info: ConversationInfo, at: string): ConversationRecord {
+    return {
+      conversationId: info.conversationId,
+      channelId: info.channelId,
+      userId: info.userId,
+      ...(info.userName !== undefined ? { userName: info.userName } : {}),
+      startedAt: at,
+      lastActivityAt: at,
+      messageCount: 0,
+      preview: '',
+      sessions: [],
+      walk: null,
+    };
+  }
+
+  /** Removes a conversation from memory and the index; the caller writes. */
+  private forget(conversationId: string): boolean {
+    const { conversations, entries } = this.db.data;
+    if (!Object.hasOwn(conversations, conversationId)) return false;
+    delete conversations[conversationId];
+    delete entries[conversationId];
+    if (this.index.has(conversationId)) this.index.discard(conversationId);
+    return true;
+  }
+
+  /** The whole conversation as one document: MiniSearch cannot append to a field, so a change replaces it. */
+  private document(id: string): IndexedConversation {
+    const record = this.db.data.conversations[id];
+    const text = (this.db.data.entries[id] ?? []).flatMap((e) => [e.text, e.card].filter((t): t is string => !!t)).join('\n');
+    const tickets = (record?.sessions ?? []).flatMap((s) => (s.ticketId ? [s.ticketId] : [])).join(' ');
+    return { id, text, userId: record?.userId ?? '', tickets };
+  }
+
+  private reindex(id: string): void {
+    const doc = this.document(id);
+    if (this.index.has(id)) this.index.replace(doc);
+    else this.index.add(doc);
+  }
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
+import type { TranscriptStore } from '../src/transcripts/types.js';
+import { transcriptStoreContract } from './transcriptStore.contract.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcripts-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+let counter = 0;
+const fileOf = new Map<TranscriptStore, string>();
+const freshFile = (): string => path.join(dir, `store-${++counter}`, 'transcripts.json');
+
+async function open(): Promise<TranscriptStore> {
+  const file = freshFile();
+  const store = await LowdbTranscriptStore.open(file);
+  fileOf.set(store, file);
+  return store;
+}
+
+async function reopen(store: TranscriptStore): Promise<TranscriptStore> {
+  const file = fileOf.get(store);
+  if (!file) throw new Error('reopen: store was not opened by this test file');
+  return LowdbTranscriptStore.open(file);
+}
+
+transcriptStoreContract('LowdbTranscriptStore', open, reopen);
+
+describe('LowdbTranscriptStore on disk', () => {
+  const who = { conversationId: 'disk', channelId: 'webchat', userId: 'ann@contoso.com' };
+  const at = '2026-03-02T10:00:00.000Z';
+
+  it('writes one JSON document of conversations and entries, awaited before the call returns', async () => {
+    const file = freshFile();
+    const store = await LowdbTranscriptStore.open(file);
+    await store.log(who, { at, role: 'user', type: 'message', text: 'no code' });
+    await store.progress(who, { branch: 'no-code', path: [{ node: 'main-menu' }] });
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(onDisk).sort()).toEqual(['conversations', 'entries']);
+    expect(onDisk.entries?.disk).toEqual([{ at, role: 'user', type: 'message', text: 'no code', seq: 1 }]);
+    expect(onDisk.conversations?.disk).toMatchObject({ ...who, lastActivityAt: at, messageCount: 1, preview: 'no code', sessions: [], walk: { branch: 'no-code' } });
+    // Atomic writes leave no temp file behind once the write resolved.
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['transcripts.json']);
+  });
+
+  it('reopen keeps the unfinished walk, so abandonment is still detected after a restart', async () => {
+    const file = freshFile();
+    const first = await LowdbTranscriptStore.open(file);
+    await first.log(who, { at, role: 'user', type: 'message', text: 'lost phone' });
+    await first.progress(who, { branch: 'lost-phone', path: [{ node: 'main-menu' }, { node: 'lost-phone' }] });
+    const second = await LowdbTranscriptStore.open(file);
+    const got = await second.get('disk', new Date(Date.parse(at) + 31 * 60_000));
+    expect(got?.conversation).toMatchObject({ outcome: 'abandoned', branch: 'lost-phone', path: [{ node: 'main-menu' }, { node: 'lost-phone' }] });
+    expect(await second.analytics({}, new Date(Date.parse(at) + 31 * 60_000))).toMatchObject([{ branch: 'lost-phone', abandoned: 1, topDropOff: { node: 'lost-phone', count: 1 } }]);
+  });
+
+  it('honours abandonAfterMs and refuses a negative one', async () => {
+    const store = await LowdbTranscriptStore.open(freshFile(), { abandonAfterMs: 5 * 60_000 });
+    await store.log(who, { at, role: 'user', type: 'message', text: 'hi' });
+    expect((await store.get('disk', new Date(Date.parse(at) + 5 * 60_000)))?.conversation.outcome).toBe('abandoned');
+    await expect(LowdbTranscriptStore.open(freshFile(), { abandonAfterMs: -1 })).rejects.toThrow(RangeError);
+  });
+
+  it('treats channel-chosen ids like "__proto__" and "constructor" as ordinary conversations', async () => {
+    const file = freshFile();
+    const store = await LowdbTranscriptStore.open(file);
+    expect(await store.get('constructor')).toBeUndefined();
+    for (const id of ['__proto__', 'constructor']) await store.log({ ...who, conversationId: id }, { at, role: 'user', type: 'message', text: `id ${id}` });
+    const again = await LowdbTranscriptStore.open(file);
+    expect((await again.search({}, { offset: 0, limit: 10 })).items.map((c) => c.conversationId).sort()).toEqual(['__proto__', 'constructor']);
+    expect((await again.get('__proto__'))?.entries).toHaveLength(1);
+    expect(await again.delete('__proto__')).toBe(true);
+  });
+
+  it('rejects an entry whose timestamp does not parse, without storing it', async () => {
+    const store = await LowdbTranscriptStore.open(freshFile());
+    await expect(store.log(who, { at: 'yesterday', role: 'user', type: 'message', text: 'x' })).rejects.toThrow(RangeError);
+    expect(await store.get('disk')).toBeUndefined();
+  });
+});
