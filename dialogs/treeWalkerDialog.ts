@@ -105,6 +105,12 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
       return dc.endDialog({ outcome: step.state.outcome } satisfies WalkResult);
     }
     (dc.activeDialog!.state as InstanceState).walk = step.state;
+    // Only once a problem is chosen: someone who reads the menu and leaves has not abandoned a walk.
+    if (step.state.branch) {
+      const { activity } = dc.context;
+      const owner = { conversationId: activity.conversation.id, channelId: activity.channelId, userId: activity.from?.id ?? 'unknown' };
+      await this.services.outcomes.progress(owner, { branch: step.state.branch, path: step.state.path }, this.services.clock().toISOString());
+    }
     return Dialog.EndOfTurn;
   }
 

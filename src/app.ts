@@ -7,7 +7,8 @@ import { createLogger, type Logger } from './logger.js';
 import { loadKnowledge, type KnowledgeTree } from './knowledge/loader.js';
 import { LocalRecognizer } from './recognizer/localRecognizer.js';
 import { LowdbStorage } from './stores/lowdbStorage.js';
-import { LowdbOutcomeStore, type OutcomeStore } from './stores/outcomeStore.js';
+import { LowdbTranscriptStore } from './transcripts/lowdbTranscriptStore.js';
+import type { TranscriptStore } from './transcripts/types.js';
 import { TreeWalker } from './tree/walker.js';
 import { createAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdeskBot.js';
@@ -15,7 +16,11 @@ import { createServer } from './http/server.js';
 import { registerDirectLine } from './directline/registerDirectLine.js';
 import { registerWebChat } from './web/registerWebChat.js';
 import { nanoid } from 'nanoid';
-import { AgentAuth } from './agent/agentAuth.js';
+import { TranscriptLoggerMiddleware } from 'botbuilder';
+import { TokenAuth, type NamedToken } from './http/tokenAuth.js';
+import { registerAdminRoutes } from './admin/adminRoutes.js';
+import { registerAdminConsole } from './admin/console/registerAdminConsole.js';
+import { StoreTranscriptLogger } from './bot/storeTranscriptLogger.js';
 import { registerAgentRoutes } from './agent/agentRoutes.js';
 import { registerAgentConsole } from './agent/console/registerAgentConsole.js';
 import { ProactiveChannel } from './bot/proactiveChannel.js';
@@ -28,12 +33,12 @@ export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:3978. */
   url: string;
   tree: KnowledgeTree;
-  outcomes: OutcomeStore;
+  transcripts: TranscriptStore;
   tickets: TicketStore;
   handoff: HandoffService;
   logger: Logger;
-  /** A token generated for a local "dev" agent when none are configured and the local web chat is on. */
-  devAgentToken?: string;
+  /** Tokens generated for a local "dev" agent and admin when none are configured and the local web chat is on. */
+  devTokens?: { agent?: string; admin?: string };
   close(): Promise<void>;
 }
 
@@ -42,11 +47,13 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const tree = loadKnowledge(config.knowledgeDir);
   const storage = await LowdbStorage.open(path.join(config.dataDir, 'state.json'));
-  const outcomes = await LowdbOutcomeStore.open(path.join(config.dataDir, 'outcomes.json'));
+  const transcripts = await LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts.json'));
   const tickets = await LowdbTicketStore.open(path.join(config.dataDir, 'tickets.json'));
   const conversationState = new ConversationState(storage);
   const clock = (): Date => new Date();
   const adapter = createAdapter(config, logger, conversationState);
+  // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
+  adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(transcripts, logger)));
   // The channel needs the bot to run signal turns, and the bot needs the queue: bound late, used only later.
   let bot: HelpdeskBot | undefined;
   const handoff = new HandoffService({
@@ -60,7 +67,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   bot = new HelpdeskBot(conversationState, {
     walker: new TreeWalker(tree),
     recognizer: new LocalRecognizer(tree),
-    outcomes,
+    outcomes: transcripts,
     handoff,
     threshold: config.recognizerThreshold,
     clock,
@@ -80,15 +87,30 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     : undefined;
   if (config.localDirectLine) registerWebChat(server);
 
-  // Local runs get a throwaway agent so the console can be tried at once; deployments configure AGENT_TOKENS.
-  const devAgentToken = config.agents.length === 0 && config.localDirectLine ? `dev-${nanoid(24)}` : undefined;
-  const agents = devAgentToken ? [{ name: 'dev', token: devAgentToken }] : config.agents;
-  registerAgentRoutes(server, handoff, new AgentAuth(agents), clock);
+  // Local runs get a throwaway agent and admin so the consoles can be tried at once; deployments configure tokens.
+  const devToken = (role: string, configured: NamedToken[]): string | undefined =>
+    configured.length === 0 && config.localDirectLine ? `dev-${role}-${nanoid(24)}` : undefined;
+  const devTokens = { agent: devToken('agent', config.agents), admin: devToken('admin', config.admins) };
+  const agents = devTokens.agent ? [{ name: 'dev', token: devTokens.agent }] : config.agents;
+  const admins = devTokens.admin ? [{ name: 'dev', token: devTokens.admin }] : config.admins;
+  registerAgentRoutes(server, handoff, new TokenAuth('agent', agents, admins), clock);
   registerAgentConsole(server);
+  registerAdminRoutes(server, transcripts, tree, new TokenAuth('admin', admins, agents), clock);
+  registerAdminConsole(server);
   const sweeper = setInterval(() => {
     handoff.sweepUnclaimed().catch((err: Error) => logger.error({ err: { message: err.message } }, 'unclaimed sweep failed'));
   }, Math.min(30_000, Math.max(1_000, config.handoffUnclaimedMs / 4)));
   sweeper.unref();
+  const retentionMs = config.transcriptRetentionDays * 86_400_000;
+  const purge = (): void => {
+    transcripts
+      .purgeBefore(new Date(clock().getTime() - retentionMs))
+      .then((n) => n > 0 && logger.info({ purged: n, retentionDays: config.transcriptRetentionDays }, 'old transcripts deleted'))
+      .catch((err: Error) => logger.error({ err: { message: err.message } }, 'transcript retention failed'));
+  };
+  purge();
+  const retention = setInterval(purge, 60 * 60_000);
+  retention.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -103,13 +125,14 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     server,
     url,
     tree,
-    outcomes,
+    transcripts,
     tickets,
     handoff,
     logger,
-    devAgentToken,
+    devTokens,
     close: async () => {
       clearInterval(sweeper);
+      clearInterval(retention);
       directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -30,6 +30,13 @@ const envSchema = z.object({
     .string()
     .transform((v, ctx) => parseTokens(v, ctx))
     .optional(),
+  /** Admins who may review transcripts at /admin and /api/admin: "name:token" pairs, comma-separated. */
+  ADMIN_TOKENS: z
+    .string()
+    .transform((v, ctx) => parseTokens(v, ctx))
+    .optional(),
+  /** Transcripts older than this many days (by last activity) are deleted automatically. */
+  TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** A Teams incoming webhook (or anything accepting its JSON) told about every new ticket. */
   ESCALATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Minutes a ticket may wait unclaimed before the user is told the help desk will follow up later. */
@@ -61,6 +68,8 @@ export interface Config {
   maxBodyBytes: number;
   recognizerThreshold: number;
   agents: { name: string; token: string }[];
+  admins: { name: string; token: string }[];
+  transcriptRetentionDays: number;
   escalationWebhookUrl: string | undefined;
   handoffUnclaimedMs: number;
 }
@@ -95,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     maxBodyBytes: e.MAX_BODY_BYTES,
     recognizerThreshold: e.RECOGNIZER_THRESHOLD,
     agents: e.AGENT_TOKENS ?? [],
+    admins: e.ADMIN_TOKENS ?? [],
+    transcriptRetentionDays: e.TRANSCRIPT_RETENTION_DAYS,
     escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
     handoffUnclaimedMs: e.HANDOFF_UNCLAIMED_MINUTES * 60_000,
   };

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const base = app.url.replace('127.0.0.1', 'localhost');
   if (config.localDirectLine) console.log(`\n  Web chat ready: open ${base} in a browser`);
   // Printed to the terminal for the person who started the bot, never to the structured log.
-  if (app.devAgentToken) console.log(`  Agent console: ${base}/agent  (sign in with token ${app.devAgentToken})`);
+  if (app.devTokens?.agent) console.log(`  Agent console: ${base}/agent  (sign in with token ${app.devTokens.agent})`);
+  if (app.devTokens?.admin) console.log(`  Admin review:  ${base}/admin  (sign in with token ${app.devTokens.admin})`);
   console.log('');
   const shutdown = (): void => {
     void app.close().then(() => process.exit(0));

@@ -4,7 +4,7 @@ import type { HandoffService } from '../handoff/handoffService.js';
 import { describeZodError } from '../http/activitySchema.js';
 import { TicketConflict } from '../stores/ticketStore.js';
 import { buildSummary, summaryToMarkdown } from '../tickets/summary.js';
-import type { Agent, AgentAuth } from './agentAuth.js';
+import type { Principal as Agent, TokenAuth } from '../http/tokenAuth.js';
 
 const messageBody = z.object({ text: z.string().trim().min(1, 'text must not be empty').max(4000, 'text is longer than 4,000 characters') });
 const resolveBody = z.object({ note: z.string().trim().max(2000, 'note is longer than 2,000 characters').optional() });
@@ -17,7 +17,7 @@ function fail(res: Response, status: number, code: string, message: string): voi
 }
 
 /** The JSON API behind the agent console (docs/agent-api.md). */
-export function registerAgentRoutes(server: Server, handoff: HandoffService, auth: AgentAuth, clock: () => Date): void {
+export function registerAgentRoutes(server: Server, handoff: HandoffService, auth: TokenAuth, clock: () => Date): void {
   const route = (handler: Handler) => async (req: Request, res: Response): Promise<void> => {
     const agent = auth.authenticate(req, res);
     if (!agent) return;

@@ -1,5 +1,6 @@
 import { MessageFactory, TextFormatTypes, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { UserChannel } from '../handoff/userChannel.js';
+import { AGENT_MARK } from './storeTranscriptLogger.js';
 import type { ConversationLink } from '../tickets/ticket.js';
 
 /**
@@ -14,9 +15,10 @@ export class ProactiveChannel implements UserChannel {
     private readonly runTurn: (context: TurnContext) => Promise<void>,
   ) {}
 
-  async sendText(link: ConversationLink, text: string): Promise<void> {
+  async sendText(link: ConversationLink, text: string, from?: { agent: string }): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
-      await context.sendActivity({ ...MessageFactory.text(text), textFormat: TextFormatTypes.Markdown });
+      const mark = from ? { channelData: { [AGENT_MARK]: from.agent } } : {};
+      await context.sendActivity({ ...MessageFactory.text(text), textFormat: TextFormatTypes.Markdown, ...mark });
     });
   }
 

@@ -4,6 +4,7 @@ import { TicketConflict, type TicketStore } from '../stores/ticketStore.js';
 import { buildSummary, summaryToAdaptiveCard } from '../tickets/summary.js';
 import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
 import type { Notifier } from '../tickets/webhookNotifier.js';
+import { redact } from '../transcripts/redact.js';
 import type { UserChannel } from './userChannel.js';
 
 // No 0/O, 1/I/L: ticket ids get read out over the phone.
@@ -56,7 +57,9 @@ export class HandoffService {
 
   async openTicket(input: NewTicket): Promise<{ ticket: Ticket; position: number }> {
     const now = this.o.clock().toISOString();
-    const ticket: Ticket = { ...input, id: `MFA-${ticketSuffix()}`, status: 'queued', createdAt: now, updatedAt: now, userWaiting: true, messages: [] };
+    // Free text is stored redacted (a code or phone number typed into the message), like transcripts.
+    const fields = { ...input.fields, errorMessage: redact(input.fields.errorMessage) };
+    const ticket: Ticket = { ...input, fields, id: `MFA-${ticketSuffix()}`, status: 'queued', createdAt: now, updatedAt: now, userWaiting: true, messages: [] };
     await this.o.tickets.create(ticket);
     // Stored first, announced second: a webhook failure is logged by the notifier and never loses the ticket.
     const card = summaryToAdaptiveCard(buildSummary(ticket, this.o.clock()));
@@ -113,7 +116,7 @@ export class HandoffService {
       return this.withMessage(t, { from: 'agent', agent, text });
     });
     if (!ticket) return undefined;
-    await this.tell(ticket, `**${agent} (help desk):** ${text}`);
+    await this.tell(ticket, `**${agent} (help desk):** ${text}`, { agent });
     return ticket.messages.at(-1);
   }
 
@@ -126,9 +129,9 @@ export class HandoffService {
     return ticket;
   }
 
-  /** A message the user typed while waiting on, or talking with, the help desk. */
+  /** A message the user typed while waiting on, or talking with, the help desk (stored redacted, like transcripts). */
   async userMessage(id: string, text: string): Promise<Ticket | undefined> {
-    return this.o.tickets.update(id, (t) => this.withMessage(t, { from: 'user', text }));
+    return this.o.tickets.update(id, (t) => this.withMessage(t, { from: 'user', text: redact(text) }));
   }
 
   /** The user stopped waiting: "cancel" withdraws a queued ticket; going back to the bot keeps it for follow-up. */
@@ -170,8 +173,8 @@ export class HandoffService {
     return { ...t, messages: [...t.messages, { ...m, seq, at: this.now() }] };
   }
 
-  private async tell(ticket: Ticket, text: string): Promise<void> {
-    await this.deliver(ticket, () => this.o.channel.sendText(ticket.conversation, text));
+  private async tell(ticket: Ticket, text: string, from?: { agent: string }): Promise<void> {
+    await this.deliver(ticket, () => this.o.channel.sendText(ticket.conversation, text, from));
   }
 
   private async signal(ticket: Ticket, name: string, value: Record<string, unknown>): Promise<void> {

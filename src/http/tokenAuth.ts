@@ -1,38 +1,51 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
 
-export interface Agent {
+export interface Principal {
   name: string;
+}
+
+export interface NamedToken {
+  name: string;
+  token: string;
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /**
- * Bearer-token authentication for agents. Tokens are compared as fixed-length digests in constant time, so
- * neither a token's length nor its prefix leaks through response timing.
+ * Bearer-token authentication for one role (agents, admins). Tokens are compared as fixed-length digests in
+ * constant time, so neither a token's length nor its prefix leaks through timing. A valid token of another
+ * role is answered 403 (known, not allowed here) rather than 401.
  */
-export class AgentAuth {
-  private readonly agents: { name: string; hash: Buffer }[];
+export class TokenAuth {
+  private readonly allowed: { name: string; hash: Buffer }[];
+  private readonly known: Buffer[];
 
-  constructor(agents: { name: string; token: string }[]) {
-    this.agents = agents.map((a) => ({ name: a.name, hash: digest(a.token) }));
+  constructor(
+    private readonly realm: string,
+    allowed: NamedToken[],
+    otherRoles: NamedToken[] = [],
+  ) {
+    this.allowed = allowed.map((a) => ({ name: a.name, hash: digest(a.token) }));
+    this.known = otherRoles.map((a) => digest(a.token));
   }
 
-  get configured(): boolean {
-    return this.agents.length > 0;
-  }
-
-  /** The agent a request comes from, or undefined after answering 401. */
-  authenticate(req: Request, res: Response): Agent | undefined {
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  /** The principal a request comes from, or undefined after answering 401/403. */
+  authenticate(req: Request, res: Response): Principal | undefined {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const hash = token ? digest(token) : undefined;
-    let found: Agent | undefined;
-    for (const a of this.agents) if (hash && timingSafeEqual(a.hash, hash)) found = { name: a.name };
-    if (!found) {
-      res.header('WWW-Authenticate', 'Bearer realm="agent"');
-      res.json(401, { code: 'Unauthorized', message: token ? 'This agent token is not valid.' : 'Sign in with an agent token (Authorization: Bearer ...).' });
+    let found: Principal | undefined;
+    let otherRole = false;
+    // No early exit: every request costs the same comparisons, whichever token matched.
+    for (const a of this.allowed) if (hash && timingSafeEqual(a.hash, hash)) found = { name: a.name };
+    for (const k of this.known) if (hash && timingSafeEqual(k, hash)) otherRole = true;
+    if (found) return found;
+    if (otherRole) {
+      res.json(403, { code: 'Forbidden', message: `This token is valid, but not for the ${this.realm} API.` });
+      return undefined;
     }
-    return found;
+    res.header('WWW-Authenticate', `Bearer realm="${this.realm}"`);
+    res.json(401, { code: 'Unauthorized', message: token ? `This ${this.realm} token is not valid.` : `Sign in with a ${this.realm} token (Authorization: Bearer ...).` });
+    return undefined;
   }
 }

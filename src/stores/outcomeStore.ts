@@ -1,26 +1,15 @@
-import { openJsonFile } from './lowdbFile.js';
-import type { Low } from 'lowdb';
-import type { SessionOutcome } from '../tree/types.js';
+import type { PathEntry, SessionOutcome } from '../tree/types.js';
 
-/** Where finished walks go: the record admins and content owners read (transcripts build on it later). */
+/**
+ * Where walks through the tree are reported: progress while one is under way (so a conversation left half-way
+ * still shows where the user gave up), and the outcome when it ends. The transcript store implements it.
+ */
 export interface OutcomeStore {
   record(outcome: SessionOutcome): Promise<void>;
+  /**
+   * Keeps the walk under way (null: none). Creates the conversation's record if needed: botbuilder logs a
+   * turn's activities only after the turn, so the first progress can arrive before the first activity.
+   */
+  progress(conversation: { conversationId: string; channelId: string; userId: string }, walk: { branch: string | null; path: PathEntry[] } | null, at?: string): Promise<void>;
   list(filter?: { conversationId?: string }): Promise<SessionOutcome[]>;
-}
-
-export class LowdbOutcomeStore implements OutcomeStore {
-  private constructor(private readonly db: Low<{ outcomes: SessionOutcome[] }>) {}
-
-  static async open(file: string): Promise<LowdbOutcomeStore> {
-    return new LowdbOutcomeStore(await openJsonFile(file, { outcomes: [] as SessionOutcome[] }));
-  }
-
-  async record(outcome: SessionOutcome): Promise<void> {
-    this.db.data.outcomes.push(structuredClone(outcome));
-    await this.db.write();
-  }
-
-  async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
-    return this.db.data.outcomes.filter((o) => !filter.conversationId || o.conversationId === filter.conversationId).map((o) => structuredClone(o));
-  }
 }

@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, TranscriptLoggerMiddleware, type Activity, type Storage } from 'botbuilder';
 import { HelpdeskBot } from '../../src/bot/helpdeskBot.js';
 import { loadKnowledge, type KnowledgeTree } from '../../src/knowledge/loader.js';
 import { LocalRecognizer } from '../../src/recognizer/localRecognizer.js';
-import { LowdbOutcomeStore } from '../../src/stores/outcomeStore.js';
+import { LowdbTranscriptStore } from '../../src/transcripts/lowdbTranscriptStore.js';
+import { StoreTranscriptLogger } from '../../src/bot/storeTranscriptLogger.js';
 import { TreeWalker } from '../../src/tree/walker.js';
 import { projectRoot } from '../../src/paths.js';
 import { HandoffService } from '../../src/handoff/handoffService.js';
@@ -23,7 +24,8 @@ export function tempDir(prefix = 'mfa-bot-'): string {
 
 export interface Harness {
   adapter: TestAdapter;
-  outcomes: LowdbOutcomeStore;
+  /** The transcript store, which also receives the walks' outcomes. */
+  outcomes: LowdbTranscriptStore;
   tickets: LowdbTicketStore;
   handoff: HandoffService;
   /** What the queue sent the user outside their turns (agent messages, notices). */
@@ -51,7 +53,7 @@ export async function createHarness(
 ): Promise<Harness> {
   const tree = options.tree ?? realKnowledge();
   const dataDir = options.dataDir ?? tempDir();
-  const outcomes = await LowdbOutcomeStore.open(path.join(dataDir, 'outcomes.json'));
+  const outcomes = await LowdbTranscriptStore.open(path.join(dataDir, 'transcripts.json'));
   const tickets = await LowdbTicketStore.open(path.join(dataDir, 'tickets.json'));
   const state = new ConversationState(options.storage ?? new MemoryStorage());
   const clock = options.now ?? (() => new Date());
@@ -86,6 +88,7 @@ export async function createHarness(
     channelId: options.channelId ?? 'test',
     conversation: { id: options.conversationId ?? 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
   } as Partial<Activity>);
+  adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(outcomes, createLogger('silent'))));
   const say = async (input: string | Partial<Activity>): Promise<Partial<Activity>[]> => {
     await adapter!.receiveActivity(input);
     return adapter!.activeQueue.splice(0);
