@@ -21,6 +21,7 @@ import { TokenAuth, type NamedToken } from './http/tokenAuth.js';
 import { registerAdminRoutes } from './admin/adminRoutes.js';
 import { registerAdminConsole } from './admin/console/registerAdminConsole.js';
 import { StoreTranscriptLogger } from './bot/storeTranscriptLogger.js';
+import { SerializeTurnsMiddleware } from './bot/serializeTurns.js';
 import { registerAgentRoutes } from './agent/agentRoutes.js';
 import { registerAgentConsole } from './agent/console/registerAgentConsole.js';
 import { ProactiveChannel } from './bot/proactiveChannel.js';
@@ -46,12 +47,13 @@ export interface App {
 export async function startApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const tree = loadKnowledge(config.knowledgeDir);
-  const storage = await LowdbStorage.open(path.join(config.dataDir, 'state.json'));
-  const transcripts = await LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts.json'));
-  const tickets = await LowdbTicketStore.open(path.join(config.dataDir, 'tickets.json'));
+  const storage = await LowdbStorage.open(path.join(config.dataDir, 'state'));
+  const transcripts = await LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts'));
+  const tickets = await LowdbTicketStore.open(path.join(config.dataDir, 'tickets'));
   const conversationState = new ConversationState(storage);
   const clock = (): Date => new Date();
   const adapter = createAdapter(config, logger, conversationState);
+  adapter.use(new SerializeTurnsMiddleware());
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
   adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(transcripts, logger)));
   // The channel needs the bot to run signal turns, and the bot needs the queue: bound late, used only later.

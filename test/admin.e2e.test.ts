@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../src/app.js';
@@ -6,6 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
 import { tempDir } from './helpers/botHarness.js';
 import { DirectLineUser } from './helpers/directLineClient.js';
+import { rawTextUnder } from './helpers/files.js';
 
 const AGENT = 'alice-token-0123456789abcdef';
 const ADMIN = 'carol-admin-token-0123456789';
@@ -118,10 +118,11 @@ describe('admin API over HTTP', () => {
   });
 
   it('never writes the phone number or the code to any store file', async () => {
-    for (const file of ['transcripts.json', 'tickets.json', 'state.json']) {
-      const raw = readFileSync(path.join(dataDir, file), 'utf8');
-      expect(raw, file).not.toContain('425 555 0100');
-      expect(raw, file).not.toContain(CODE);
+    for (const folder of ['transcripts', 'tickets', 'state']) {
+      const raw = rawTextUnder(path.join(dataDir, folder));
+      expect(raw.length, folder).toBeGreaterThan(100);
+      expect(raw, folder).not.toContain('425 555 0100');
+      expect(raw, folder).not.toContain(CODE);
     }
   });
 
@@ -135,7 +136,7 @@ describe('admin API over HTTP', () => {
 describe('retention', () => {
   it('deletes transcripts older than TRANSCRIPT_RETENTION_DAYS at start-up', async () => {
     const dir = tempDir();
-    const store = await LowdbTranscriptStore.open(path.join(dir, 'transcripts.json'));
+    const store = await LowdbTranscriptStore.open(path.join(dir, 'transcripts'));
     const info = { channelId: 'webchat', userId: 'u1' };
     await store.log({ ...info, conversationId: 'old' }, { at: new Date(Date.now() - 10 * 86_400_000).toISOString(), role: 'user', type: 'message', text: 'old' });
     await store.log({ ...info, conversationId: 'new' }, { at: new Date().toISOString(), role: 'user', type: 'message', text: 'new' });

@@ -161,7 +161,7 @@ describe('interrupts work at any depth', () => {
 describe('state across restarts', () => {
   it('remembers where the user is after the lowdb file is closed and reopened', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'state.json');
+    const file = path.join(dir, 'state');
     const before = await createHarness({ storage: await LowdbStorage.open(file), dataDir: dir });
     await before.join();
     await before.say(menuLabels[1]!);

@@ -342,7 +342,7 @@ describe('local Direct Line limits (bare server, tiny limits)', () => {
       logger: app.logger,
       botEndpoint: () => `${base}/bot`,
       serviceUrl: () => base,
-      limits: { maxActivities: 3, maxConversations: 2, idleMs: 400, heartbeatMs: 100 },
+      limits: { maxActivities: 3, maxConversations: 2, idleMs: 1200, heartbeatMs: 100 },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -388,7 +388,8 @@ describe('local Direct Line limits (bare server, tiny limits)', () => {
 
       // Idle past idleMs: forgotten.
       expect((await post('/directline/tokens/refresh', b.token)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 700));
+      // Idle time plus up to one sweep interval (= idleMs), with a margin: the suite shares two cores.
+      await new Promise((r) => setTimeout(r, 3200));
       expect((await post('/directline/tokens/refresh', b.token)).status).toBe(403);
     } finally {
       directLine.close();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redact, redactEntryText } from '../src/transcripts/redact.js';
+import { rawTextUnder } from './helpers/files.js';
 import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
 
 // [input, expected output]: each masking rule, then the shapes admins need, which must come through unchanged.
@@ -89,15 +90,15 @@ describe('redacted text in the store file', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('never writes the seeded phone number or code to disk', async () => {
-    const file = path.join(dir, 'transcripts.json');
-    const store = await LowdbTranscriptStore.open(file);
+    const folder = path.join(dir, 'transcripts');
+    const store = await LowdbTranscriptStore.open(folder);
     const who = { conversationId: 'r1', channelId: 'webchat', userId: 'alice@contoso.com' };
     const said = ['My number is +1 425 555 0100', 'the code 482193 did not work', 'AADSTS50076 at 2026-11-22 14:05'];
     for (const [i, text] of said.entries()) {
       await store.log(who, { at: `2026-11-22T14:0${i}:00.000Z`, role: 'user', type: 'message', text: redactEntryText(text) });
     }
     await store.log(who, { at: '2026-11-22T14:05:00.000Z', role: 'bot', type: 'message', card: redact('Ticket for +1 425 555 0100, code 482193') });
-    const raw = fs.readFileSync(file, 'utf8');
+    const raw = rawTextUnder(folder);
     // Guard against a vacuous pass: the file holds the messages, with their masks and the kept error code.
     expect(raw).toContain('[phone]');
     expect(raw).toContain('[code]');

@@ -216,7 +216,7 @@ describe('waiting for an agent', () => {
 
   it('keeps the ticket and the waiting state across a restart', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'state.json');
+    const file = path.join(dir, 'state');
     const before = await createHarness({ storage: await LowdbStorage.open(file), dataDir: dir });
     const { id } = await queued(before);
     // New process: stores re-opened from the same files, same conversation.

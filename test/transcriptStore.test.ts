@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
 import type { TranscriptStore } from '../src/transcripts/types.js';
+import { filesUnder } from './helpers/files.js';
 import { transcriptStoreContract } from './transcriptStore.contract.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcripts-'));
@@ -11,7 +12,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 let counter = 0;
 const fileOf = new Map<TranscriptStore, string>();
-const freshFile = (): string => path.join(dir, `store-${++counter}`, 'transcripts.json');
+const freshFile = (): string => path.join(dir, `store-${++counter}`, 'transcripts');
 
 async function open(): Promise<TranscriptStore> {
   const file = freshFile();
@@ -32,17 +33,19 @@ describe('LowdbTranscriptStore on disk', () => {
   const who = { conversationId: 'disk', channelId: 'webchat', userId: 'ann@contoso.com' };
   const at = '2026-03-02T10:00:00.000Z';
 
-  it('writes one JSON document of conversations and entries, awaited before the call returns', async () => {
-    const file = freshFile();
-    const store = await LowdbTranscriptStore.open(file);
+  it('writes one JSON document per conversation (record and entries), awaited before the call returns', async () => {
+    const folder = freshFile();
+    const store = await LowdbTranscriptStore.open(folder);
     await store.log(who, { at, role: 'user', type: 'message', text: 'no code' });
     await store.progress(who, { branch: 'no-code', path: [{ node: 'main-menu' }] });
-    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(onDisk).sort()).toEqual(['conversations', 'entries']);
-    expect(onDisk.entries?.disk).toEqual([{ at, role: 'user', type: 'message', text: 'no code', seq: 1 }]);
-    expect(onDisk.conversations?.disk).toMatchObject({ ...who, lastActivityAt: at, messageCount: 1, preview: 'no code', sessions: [], walk: { branch: 'no-code' } });
-    // Atomic writes leave no temp file behind once the write resolved.
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['transcripts.json']);
+    await store.log({ ...who, conversationId: 'other' }, { at, role: 'user', type: 'message', text: 'hi' });
+    // Atomic writes leave no temp file behind once the write resolved: exactly one file per conversation.
+    const files = filesUnder(folder);
+    expect(files).toHaveLength(2);
+    const docs = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { key: string; value: Record<string, any> });
+    const onDisk = docs.find((d) => d.key === 'disk')!.value;
+    expect(onDisk.entries).toEqual([{ at, role: 'user', type: 'message', text: 'no code', seq: 1 }]);
+    expect(onDisk.record).toMatchObject({ ...who, lastActivityAt: at, messageCount: 1, preview: 'no code', sessions: [], walk: { branch: 'no-code' } });
   });
 
   it('reopen keeps the unfinished walk, so abandonment is still detected after a restart', async () => {

@@ -1,53 +1,75 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import { openJsonFile } from './lowdbFile.js';
-import type { Low } from 'lowdb';
+import { DocumentFolder } from './documentFolder.js';
 
-interface StateFile {
-  items: Record<string, StoreItem>;
-  /** Monotonic counter behind eTags, persisted so a restart never reissues an old eTag. */
-  lastETag: number;
-}
+/** Recently used state documents kept in memory, so a turn reads its conversation without touching disk. */
+const CACHE_LIMIT = 10_000;
 
 /**
- * Bot Framework `Storage` (ConversationState, UserState) on an embedded lowdb JSON file.
- * lowdb writes through steno: a temp file renamed over the old one, so a crash leaves either the old or the
- * new file, never a torn one. eTags follow MemoryStorage: "*" or none overwrites, a stale one is refused.
+ * Bot Framework `Storage` (ConversationState, UserState) on the embedded store: one lowdb-written JSON
+ * document per state key, so a turn's write costs the same however many conversations are stored. eTags
+ * follow MemoryStorage: "*" or none overwrites, a stale one is refused (turns of one conversation are also
+ * serialised by middleware, so in one process that only guards against bugs; across processes it matters).
  */
 export class LowdbStorage implements Storage {
-  private constructor(private readonly db: Low<StateFile>) {}
+  private readonly cache = new Map<string, StoreItem>();
 
-  static async open(file: string): Promise<LowdbStorage> {
-    const db = await openJsonFile<StateFile>(file, { items: {}, lastETag: 0 });
-    return new LowdbStorage(db);
+  private constructor(private readonly docs: DocumentFolder<StoreItem>) {}
+
+  static async open(dir: string): Promise<LowdbStorage> {
+    return new LowdbStorage(await DocumentFolder.open<StoreItem>(dir));
   }
 
   async read(keys: string[]): Promise<StoreItems> {
     const found: StoreItems = {};
     for (const key of keys) {
-      const item = this.db.data.items[key];
+      const item = await this.load(key);
       if (item) found[key] = structuredClone(item);
     }
     return found;
   }
 
   async write(changes: StoreItems): Promise<void> {
-    const items = this.db.data.items;
-    for (const [key, change] of Object.entries(changes)) {
-      const current = items[key];
-      const eTag = (change as StoreItem).eTag;
-      if (current && eTag && eTag !== '*' && eTag !== current.eTag) {
+    const entries = Object.entries(changes) as [string, StoreItem][];
+    for (const [key, change] of entries) {
+      const current = await this.load(key);
+      if (current && change.eTag && change.eTag !== '*' && change.eTag !== current.eTag) {
         throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
       }
     }
-    for (const [key, change] of Object.entries(changes)) {
-      this.db.data.lastETag += 1;
-      items[key] = { ...structuredClone(change as StoreItem), eTag: String(this.db.data.lastETag) };
-    }
-    await this.db.write();
+    await Promise.all(
+      entries.map(([key, change]) => {
+        const next = { ...structuredClone(change), eTag: nextETag(this.cache.get(key)?.eTag) };
+        this.remember(key, next);
+        return this.docs.put(key, next);
+      }),
+    );
   }
 
   async delete(keys: string[]): Promise<void> {
-    for (const key of keys) delete this.db.data.items[key];
-    await this.db.write();
+    for (const key of keys) this.cache.delete(key);
+    await Promise.all(keys.map((key) => this.docs.delete(key)));
   }
+
+  private async load(key: string): Promise<StoreItem | undefined> {
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.remember(key, cached);
+      return cached;
+    }
+    const item = await this.docs.get(key);
+    if (item) this.remember(key, item);
+    return item;
+  }
+
+  /** Least-recently-used eviction: Map keeps insertion order, so re-inserting marks a key as fresh. */
+  private remember(key: string, item: StoreItem): void {
+    this.cache.delete(key);
+    this.cache.set(key, item);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/** eTags only need to differ from the previous one; a counter per key survives restarts via the document. */
+function nextETag(previous: string | undefined): string {
+  return String((Number(previous) || 0) + 1);
 }

@@ -1,5 +1,5 @@
 import type { Ticket } from '../tickets/ticket.js';
-import { openJsonFile } from './lowdbFile.js';
+import { DocumentFolder } from './documentFolder.js';
 
 /** A change refused by the ticket's current state (claimed by someone else, already closed...). */
 export class TicketConflict extends Error {
@@ -29,40 +29,50 @@ export interface TicketStore {
 
 const isOpen = (t: Ticket): boolean => t.status === 'queued' || t.status === 'assigned';
 
+/**
+ * Tickets on the embedded store: one lowdb-written document per ticket, all held in memory (there are far
+ * fewer tickets than conversations) for the queue. Changes apply to memory synchronously, then await the
+ * ticket's own file write, so a claim is decided before any other update can look at the ticket.
+ */
 export class LowdbTicketStore implements TicketStore {
-  private constructor(private readonly db: Awaited<ReturnType<typeof openJsonFile<{ tickets: Record<string, Ticket> }>>>) {}
+  private constructor(
+    private readonly docs: DocumentFolder<Ticket>,
+    private readonly tickets: Map<string, Ticket>,
+  ) {}
 
-  static async open(file: string): Promise<LowdbTicketStore> {
-    return new LowdbTicketStore(await openJsonFile(file, { tickets: {} as Record<string, Ticket> }));
+  /** `dir` is a folder of ticket documents (created if missing). */
+  static async open(dir: string): Promise<LowdbTicketStore> {
+    const docs = await DocumentFolder.open<Ticket>(dir);
+    return new LowdbTicketStore(docs, await docs.loadAll());
   }
 
   async create(ticket: Ticket): Promise<void> {
-    if (this.db.data.tickets[ticket.id]) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`);
-    this.db.data.tickets[ticket.id] = structuredClone(ticket);
-    await this.db.write();
+    if (this.tickets.has(ticket.id)) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`);
+    this.tickets.set(ticket.id, structuredClone(ticket));
+    await this.docs.put(ticket.id, ticket);
   }
 
   async get(id: string): Promise<Ticket | undefined> {
-    const ticket = this.db.data.tickets[id];
+    const ticket = this.tickets.get(id);
     return ticket && structuredClone(ticket);
   }
 
   async findOpenByConversation(conversationId: string): Promise<Ticket | undefined> {
-    const found = Object.values(this.db.data.tickets).find((t) => isOpen(t) && t.userWaiting && t.conversation.conversationId === conversationId);
+    const found = [...this.tickets.values()].find((t) => isOpen(t) && t.userWaiting && t.conversation.conversationId === conversationId);
     return found && structuredClone(found);
   }
 
   async listOpen(): Promise<Ticket[]> {
-    return Object.values(this.db.data.tickets).filter(isOpen).map((t) => structuredClone(t));
+    return [...this.tickets.values()].filter(isOpen).map((t) => structuredClone(t));
   }
 
   async update(id: string, mutate: (ticket: Ticket) => Ticket): Promise<Ticket | undefined> {
-    const current = this.db.data.tickets[id];
+    const current = this.tickets.get(id);
     if (!current) return undefined;
     // Synchronous from read to assignment: in one Node process no other update can slip in between.
     const next = mutate(structuredClone(current));
-    this.db.data.tickets[id] = next;
-    await this.db.write();
+    this.tickets.set(id, next);
+    await this.docs.put(id, next);
     return structuredClone(next);
   }
 }

@@ -1,6 +1,5 @@
-import type { Low } from 'lowdb';
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import { openJsonFile } from '../stores/lowdbFile.js';
+import { DocumentFolder } from '../stores/documentFolder.js';
 import type { PathEntry, SessionOutcome } from '../tree/types.js';
 import { branchStats } from './analytics.js';
 import {
@@ -25,9 +24,15 @@ import type {
   TranscriptStore,
 } from './types.js';
 
-interface TranscriptFile {
+interface TranscriptData {
   conversations: Record<string, ConversationRecord>;
   entries: Record<string, TranscriptEntry[]>;
+}
+
+/** One conversation's document on disk. */
+interface ConversationDoc {
+  record: ConversationRecord;
+  entries: TranscriptEntry[];
 }
 
 interface IndexedConversation {
@@ -60,27 +65,37 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 /**
- * TranscriptStore in one lowdb JSON file: `{ conversations, entries }` keyed by conversation id. Each mutation
- * changes memory synchronously and then awaits the write (steno writes a temp file and renames it), so
- * concurrent calls never interleave half-applied. The MiniSearch index lives in memory and is rebuilt on open.
+ * TranscriptStore on the embedded store: one lowdb-written document per conversation (its record and its
+ * entries), so logging a turn rewrites that conversation only, whatever the number stored. Everything is
+ * also held in memory (loaded at open) for the admin's filters, search and analytics. Each mutation changes
+ * memory synchronously and then awaits its conversation's write (temp file + rename), so concurrent calls
+ * never interleave half-applied. The MiniSearch index lives in memory and is rebuilt on open.
  */
 export class LowdbTranscriptStore implements TranscriptStore {
   private readonly index = new MiniSearch<IndexedConversation>({ fields: ['text', 'userId', 'tickets'] });
 
+  private readonly db: { data: TranscriptData };
+
   private constructor(
-    private readonly db: Low<TranscriptFile>,
+    private readonly docs: DocumentFolder<ConversationDoc>,
+    loaded: Map<string, ConversationDoc>,
     private readonly abandonAfterMs: number,
   ) {
-    db.data.conversations = dictionary(db.data.conversations);
-    db.data.entries = dictionary(db.data.entries);
-    this.index.addAll(Object.keys(db.data.conversations).map((id) => this.document(id)));
+    const data: TranscriptData = { conversations: dictionary(), entries: dictionary() };
+    for (const [id, doc] of loaded) {
+      data.conversations[id] = doc.record;
+      data.entries[id] = doc.entries;
+    }
+    this.db = { data };
+    this.index.addAll(Object.keys(data.conversations).map((id) => this.document(id)));
   }
 
-  static async open(file: string, options: { abandonAfterMs?: number } = {}): Promise<LowdbTranscriptStore> {
+  /** `dir` is a folder of conversation documents (created if missing). */
+  static async open(dir: string, options: { abandonAfterMs?: number } = {}): Promise<LowdbTranscriptStore> {
     const abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
     if (!Number.isFinite(abandonAfterMs) || abandonAfterMs < 0) throw new RangeError(`abandonAfterMs must be >= 0, got ${abandonAfterMs}`);
-    const db = await openJsonFile<TranscriptFile>(file, { conversations: {}, entries: {} });
-    return new LowdbTranscriptStore(db, abandonAfterMs);
+    const docs = await DocumentFolder.open<ConversationDoc>(dir);
+    return new LowdbTranscriptStore(docs, await docs.loadAll(), abandonAfterMs);
   }
 
   async log(conversation: ConversationInfo, entry: Omit<TranscriptEntry, 'seq'>): Promise<void> {
@@ -99,7 +114,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
       if (!record.preview && entry.role === 'user' && entry.text?.trim()) record.preview = previewOf(entry.text);
     }
     this.reindex(id);
-    await this.db.write();
+    await this.save(id);
   }
 
   async record(outcome: SessionOutcome): Promise<void> {
@@ -114,7 +129,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
     record.startedAt = earlier(record.startedAt, outcome.startedAt);
     record.lastActivityAt = later(record.lastActivityAt, outcome.endedAt);
     this.reindex(id); // the ticket id became searchable
-    await this.db.write();
+    await this.save(id);
   }
 
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
@@ -132,7 +147,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
     toMillis(at);
     const record = (this.db.data.conversations[info.conversationId] ??= this.newRecord(info, at));
     record.walk = walk && structuredClone({ branch: walk.branch, path: walk.path });
-    await this.db.write();
+    await this.save(info.conversationId);
   }
 
   async search(filter: ConversationFilter, page: PageRequest, now = new Date()): Promise<{ total: number; items: ConversationSummary[] }> {
@@ -149,14 +164,14 @@ export class LowdbTranscriptStore implements TranscriptStore {
 
   async delete(conversationId: string): Promise<boolean> {
     if (!this.forget(conversationId)) return false;
-    await this.db.write();
+    await this.docs.delete(conversationId);
     return true;
   }
 
   async purgeBefore(cutoff: Date): Promise<number> {
     const old = Object.values(this.db.data.conversations).filter((r) => toMillis(r.lastActivityAt) < cutoff.getTime());
     for (const r of old) this.forget(r.conversationId);
-    if (old.length) await this.db.write();
+    await Promise.all(old.map((r) => this.docs.delete(r.conversationId)));
     return old.length;
   }
 
@@ -187,7 +202,14 @@ export class LowdbTranscriptStore implements TranscriptStore {
     };
   }
 
-  /** Removes a conversation from memory and the index; the caller writes. */
+  /** Writes one conversation's document (its record and entries as they are in memory now). */
+  private save(id: string): Promise<void> {
+    const record = this.db.data.conversations[id];
+    if (!record) return Promise.resolve();
+    return this.docs.put(id, { record, entries: this.db.data.entries[id] ?? [] });
+  }
+
+  /** Removes a conversation from memory and the index; the caller deletes its document. */
   private forget(conversationId: string): boolean {
     const { conversations, entries } = this.db.data;
     if (!Object.hasOwn(conversations, conversationId)) return false;

@@ -53,8 +53,8 @@ export async function createHarness(
 ): Promise<Harness> {
   const tree = options.tree ?? realKnowledge();
   const dataDir = options.dataDir ?? tempDir();
-  const outcomes = await LowdbTranscriptStore.open(path.join(dataDir, 'transcripts.json'));
-  const tickets = await LowdbTicketStore.open(path.join(dataDir, 'tickets.json'));
+  const outcomes = await LowdbTranscriptStore.open(path.join(dataDir, 'transcripts'));
+  const tickets = await LowdbTicketStore.open(path.join(dataDir, 'tickets'));
   const state = new ConversationState(options.storage ?? new MemoryStorage());
   const clock = options.now ?? (() => new Date());
   const pushed: string[] = [];

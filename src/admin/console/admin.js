@@ -23,8 +23,9 @@
     listView: 0, analyticsView: 0, transcriptView: 0, openId: null,
   };
 
-  /** An error from the API ({ code, message } with a 4xx/5xx status), or status 0 when the server is unreachable. */
-  const apiError = (status, code, message) => Object.assign(new Error(message), { status, code });
+  // Sign-in form, saved token and API errors: /assets/console-auth.js, loaded before this script.
+  const { apiError, tokenStore, signInSubmit, resume } = window.consoleAuth;
+  const tokens = tokenStore(TOKEN_KEY);
 
   // ---- small helpers ----
   /** Creates an element; strings among the children become text nodes (Node#append), never markup. Arrays are flattened. */
@@ -75,15 +76,6 @@
   function outcomeBadge(outcome) {
     const known = Object.prototype.hasOwnProperty.call(OUTCOMES, outcome);
     return el('span', { className: `badge outcome-${known ? outcome : 'other'}` }, outcomeLabel(outcome));
-  }
-
-  /** sessionStorage, or null when the browser has it disabled (signing in then lasts for this page load). */
-  function storage(action) {
-    try {
-      return action(window.sessionStorage);
-    } catch {
-      return null;
-    }
   }
 
   function showAlert(text) {
@@ -147,7 +139,7 @@
   async function signIn(token) {
     state.token = token;
     const me = await api('me');
-    storage((s) => s.setItem(TOKEN_KEY, token));
+    tokens.save(token);
     showAlert('');
     $('admin-name').textContent = me.name;
     $('who').hidden = false;
@@ -160,7 +152,7 @@
   }
 
   function signOut(message) {
-    storage((s) => s.removeItem(TOKEN_KEY));
+    tokens.clear();
     const wasSignedIn = state.token !== null;
     Object.assign(state, { token: null, filters: {}, offset: 0, total: 0, items: [], openId: null });
     state.session++;
@@ -178,17 +170,6 @@
     hideConfirm();
     showAlert(message || '');
     if (wasSignedIn || message) $('token').focus();
-  }
-
-  async function onSignInSubmit(event) {
-    event.preventDefault();
-    const token = $('token').value.trim();
-    if (!token) {
-      showAlert('Enter your admin token.');
-      $('token').focus();
-      return;
-    }
-    await signIn(token).catch(report);
   }
 
   // ---- filters ----
@@ -570,7 +551,7 @@
 
   // ---- start ----
   function start() {
-    $('signin-form').addEventListener('submit', onSignInSubmit);
+    $('signin-form').addEventListener('submit', signInSubmit({ emptyMessage: 'Enter your admin token.', signIn, showAlert, report }));
     $('sign-out').addEventListener('click', () => signOut(''));
     $('filters').addEventListener('submit', onApply);
     $('reset-filters').addEventListener('click', onReset);
@@ -585,13 +566,7 @@
     $('confirm-delete').addEventListener('keydown', (event) => {
       if (event.key === 'Escape') cancelDelete();
     });
-    const saved = storage((s) => s.getItem(TOKEN_KEY));
-    $('signin').hidden = Boolean(saved);
-    if (!saved) return;
-    signIn(saved).catch((err) => {
-      $('signin').hidden = false;
-      report(err);
-    });
+    resume(tokens, signIn, report);
   }
 
   start();

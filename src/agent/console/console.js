@@ -16,8 +16,9 @@
     openId: null, ticket: null, view: 0, lastSeq: 0, loops: 0, chatLoop: 0, seen: new Map(), alertKind: '',
   };
 
-  /** An error from the API ({ code, message } with a 4xx/5xx status), or status 0 when the server is unreachable. */
-  const apiError = (status, code, message) => Object.assign(new Error(message), { status, code });
+  // Sign-in form, saved token and API errors: /assets/console-auth.js, loaded before this script.
+  const { apiError, tokenStore, signInSubmit, resume } = window.consoleAuth;
+  const tokens = tokenStore(TOKEN_KEY);
 
   // ---- small helpers ----
   /** Creates an element; strings among the children become text nodes (Node#append), never markup. */
@@ -39,15 +40,6 @@
   function clock(iso) {
     const date = new Date(iso);
     return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  }
-
-  /** sessionStorage, or null when the browser has it disabled (signing in then lasts for this page load). */
-  function storage(action) {
-    try {
-      return action(window.sessionStorage);
-    } catch {
-      return null;
-    }
   }
 
   function showAlert(text, kind = 'error') {
@@ -105,7 +97,7 @@
     state.token = token;
     const me = await api('me');
     state.me = me;
-    storage((s) => s.setItem(TOKEN_KEY, token));
+    tokens.save(token);
     showAlert('');
     $('agent-name').textContent = me.name;
     $('who').hidden = false;
@@ -117,7 +109,7 @@
   }
 
   function signOut(message) {
-    storage((s) => s.removeItem(TOKEN_KEY));
+    tokens.clear();
     const wasSignedIn = state.token !== null;
     Object.assign(state, { token: null, me: null, queue: [], queueKey: '', openId: null, ticket: null });
     state.session++;
@@ -130,17 +122,6 @@
     closeTicketView();
     showAlert(message || '');
     if (wasSignedIn || message) $('token').focus();
-  }
-
-  async function onSignInSubmit(event) {
-    event.preventDefault();
-    const token = $('token').value.trim();
-    if (!token) {
-      showAlert('Enter your agent token.');
-      $('token').focus();
-      return;
-    }
-    await signIn(token).catch(report);
   }
 
   // ---- the queue ----
@@ -392,19 +373,13 @@
 
   // ---- start ----
   function start() {
-    $('signin-form').addEventListener('submit', onSignInSubmit);
+    $('signin-form').addEventListener('submit', signInSubmit({ emptyMessage: 'Enter your agent token.', signIn, showAlert, report }));
     $('sign-out').addEventListener('click', () => signOut(''));
     $('claim').addEventListener('click', claim);
     $('reply-form').addEventListener('submit', sendReply);
     $('reply').addEventListener('keydown', onReplyKey);
     $('resolve-form').addEventListener('submit', resolve);
-    const saved = storage((s) => s.getItem(TOKEN_KEY));
-    $('signin').hidden = Boolean(saved);
-    if (!saved) return;
-    signIn(saved).catch((err) => {
-      $('signin').hidden = false;
-      report(err);
-    });
+    resume(tokens, signIn, report);
   }
 
   start();

@@ -1,71 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Request, Response, Server } from 'restify';
-import { projectRoot } from '../../paths.js';
-
-/**
- * The console is plain files from this origin: no inline script or style, no frames, and fetch() may only
- * talk to this server (the /api/agent JSON API). `form-action 'none'`: the forms are handled in script, so
- * a page whose script failed to load can never submit the agent token in a URL.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const COMMON_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-};
-
-/** The assets live beside this module in src/, or under the project root when running from dist/. */
-function consoleAsset(name: string): Buffer {
-  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), name);
-  const file = existsSync(beside) ? beside : path.join(projectRoot(), 'src', 'agent', 'console', name);
-  return readFileSync(file);
-}
+import type { Server } from 'restify';
+import { registerStaticPage } from '../../http/staticPages.js';
 
 /**
  * `GET /agent` serves the agent console, a static page over the agent API (docs/agent-api.md), with its
- * script and styles at `/agent/console.js` and `/agent/console.css`. The page holds no data itself; the
- * agent's token stays in the tab's sessionStorage and goes to the API as a bearer token.
+ * script and styles at `/agent/console.js` and `/agent/console.css` (after the shared ones under /assets/).
+ * The page holds no data itself; the agent's token stays in the tab's sessionStorage and goes to the API as a
+ * bearer token.
  */
 export function registerAgentConsole(server: Server): void {
-  const page = consoleAsset('index.html');
-  const script = consoleAsset('console.js');
-  const styles = consoleAsset('console.css');
-
-  const sendPage = async (_req: Request, res: Response) => {
-    res.sendRaw(200, page, {
-      ...COMMON_HEADERS,
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      'Cache-Control': 'no-store',
-    });
-  };
-  server.get('/agent', sendPage);
-  server.get('/agent/', sendPage);
-
-  server.get('/agent/console.js', async (_req: Request, res: Response) => {
-    res.sendRaw(200, script, {
-      ...COMMON_HEADERS,
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'no-cache',
-    });
-  });
-
-  server.get('/agent/console.css', async (_req: Request, res: Response) => {
-    res.sendRaw(200, styles, {
-      ...COMMON_HEADERS,
-      'Content-Type': 'text/css; charset=utf-8',
-      'Cache-Control': 'no-cache',
-    });
+  registerStaticPage(server, {
+    route: '/agent',
+    moduleUrl: import.meta.url,
+    srcFolder: 'agent/console',
+    script: 'console.js',
+    styles: 'console.css',
   });
 }

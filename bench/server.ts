@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { startEchoServer } from './echoServer.js';
+import { seedConversations } from './seed.js';
+
+/**
+ * The server under test, in its own process (forked by phase.ts): `bot <stored> <seedBudgetMs>` or `echo`.
+ * Its own process keeps the load driver's CPU and heap out of its numbers, gives it a core of its own like the
+ * echo reference, and lets peak RSS be measured for the server alone. Talks to the parent over IPC.
+ */
+export type ChildMessage =
+  | { type: 'progress'; seeded: number }
+  | { type: 'ready'; url: string; tree?: App['tree']; seed?: { seeded: number; ms: number; complete: boolean; state: boolean } }
+  | { type: 'stats'; peakRssMb: number };
+
+export type ParentMessage = { type: 'reset-peak' } | { type: 'stats' } | { type: 'stop' };
+
+const send = (message: ChildMessage): void => void process.send!(message);
+
+// Sampled rather than read from resourceUsage().maxRSS, which would include the seeding's peak.
+let peakRss = 0;
+const sample = (): void => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
+setInterval(sample, 100).unref();
+
+async function startBot(stored: number, seedBudgetMs: number): Promise<{ close(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
+  const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'false' }));
+  const seed = await seedConversations(app, stored, {
+    deadline: Date.now() + seedBudgetMs,
+    onProgress: (seeded) => send({ type: 'progress', seeded }),
+  });
+  send({ type: 'ready', url: app.url, tree: app.tree, seed });
+  return {
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const [mode, stored = '0', budget = '60000'] = process.argv.slice(2);
+  let server: { close(): Promise<void> };
+  if (mode === 'echo') {
+    const echo = await startEchoServer();
+    server = echo;
+    send({ type: 'ready', url: echo.url });
+  } else {
+    server = await startBot(Number(stored), Number(budget));
+  }
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'reset-peak') peakRss = process.memoryUsage.rss();
+    if (message.type === 'stats') {
+      sample();
+      send({ type: 'stats', peakRssMb: peakRss / 1024 / 1024 });
+    }
+    if (message.type === 'stop') void server.close().finally(() => process.exit(0));
+  });
+  // Never outlive the benchmark, whatever happens to the parent.
+  process.on('disconnect', () => process.exit(0));
+}
+
+main().catch((err: Error) => {
+  console.error(`bench server failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
