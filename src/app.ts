@@ -13,6 +13,7 @@ import { TreeWalker } from './tree/walker.js';
 import { createAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdeskBot.js';
 import { createServer } from './http/server.js';
+import { RateLimits } from './http/rateLimits.js';
 import { registerDirectLine } from './directline/registerDirectLine.js';
 import { registerWebChat } from './web/registerWebChat.js';
 import { nanoid } from 'nanoid';
@@ -79,6 +80,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     bot,
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    rateLimits: new RateLimits(config.rateLimits),
     health: () => ({ knowledgeNodes: tree.nodes.size, localDirectLine: config.localDirectLine }),
   });
 

@@ -39,6 +39,10 @@ const envSchema = z.object({
   TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** A Teams incoming webhook (or anything accepting its JSON) told about every new ticket. */
   ESCALATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Requests per minute one client address may make to the local Direct Line and the agent/admin APIs. */
+  RATE_LIMIT_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Messages per minute one conversation may send to the bot. */
+  RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Minutes a ticket may wait unclaimed before the user is told the help desk will follow up later. */
   HANDOFF_UNCLAIMED_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
 });
@@ -72,6 +76,7 @@ export interface Config {
   transcriptRetentionDays: number;
   escalationWebhookUrl: string | undefined;
   handoffUnclaimedMs: number;
+  rateLimits: { clientPerMinute: number; conversationPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -108,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     transcriptRetentionDays: e.TRANSCRIPT_RETENTION_DAYS,
     escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
     handoffUnclaimedMs: e.HANDOFF_UNCLAIMED_MINUTES * 60_000,
+    rateLimits: { clientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE, conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
   };
 }
 

@@ -3,14 +3,22 @@ import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import { describeZodError, inboundActivitySchema } from './activitySchema.js';
+import type { RateLimits } from './rateLimits.js';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
   bot: ActivityHandler;
   logger: Logger;
   maxBodyBytes: number;
+  rateLimits: RateLimits;
   health: () => Record<string, unknown>;
 }
+
+/** Conversation ids of bot-endpoint requests, for the request log line. */
+const conversationOf = new WeakMap<Request, string>();
+
+/** Routes used by clients directly (browsers, agents, admins): limited per client address. */
+const CLIENT_ROUTES = /^\/(?:directline|api\/agent|api\/admin)(?:\/|$)/;
 
 function badRequest(res: Response, message: string): void {
   res.status(400);
@@ -18,8 +26,12 @@ function badRequest(res: Response, message: string): void {
 }
 
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
-export function createServer({ adapter, bot, logger, maxBodyBytes, health }: ServerDeps): Server {
+export function createServer({ adapter, bot, logger, maxBodyBytes, rateLimits, health }: ServerDeps): Server {
   const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false });
+  // Slow clients (a trickled body, headers that never end) are cut off instead of holding a socket forever.
+  server.server.headersTimeout = 10_000;
+  server.server.requestTimeout = 15_000;
+  server.server.keepAliveTimeout = 5_000;
   // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3), but bodyParser
   // with rejectUnknown would answer 415 for its missing content type: botbuilder's DELETE calls are such.
   server.pre((req: Request, _res: Response, next: Next) => {
@@ -27,6 +39,12 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, health }: Ser
       req.headers['content-length'] = '0';
     }
     next();
+  });
+  // Callback style on purpose: restify continues the chain whenever an async handler resolves, and a
+  // refused request must stop here (next(false)) after its 429.
+  server.use((req: Request, res: Response, next: Next) => {
+    if (!CLIENT_ROUTES.test(req.path())) return next();
+    rateLimits.allowClient(req, res).then((ok) => next(ok ? undefined : false), next);
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // bodyParser answers 413 past the limit and 400 for JSON it cannot parse, both with a JSON reason.
@@ -36,6 +54,8 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, health }: Ser
     if (!req.is('json')) return badRequest(res, 'Content-Type must be application/json');
     const parsed = inboundActivitySchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, `Invalid activity: ${describeZodError(parsed.error)}`);
+    conversationOf.set(req, parsed.data.conversation.id);
+    if (!(await rateLimits.allowConversation(parsed.data.conversation.id, res))) return;
     try {
       await adapter.process(req, res, (context) => bot.run(context));
     } catch (err) {
@@ -51,8 +71,16 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, health }: Ser
     res.json({ status: 'ok', ...health() });
   });
 
+  // One line per request: who asked what and how it ended. Never bodies or message text, never the query string.
+  server.on('after', (req: Request, res: Response) => {
+    logger.info(
+      { reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode, ms: Date.now() - req.time(), conversationId: conversationOf.get(req) },
+      'request',
+    );
+  });
+
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    logger.warn({ method: req.method, url: req.url, status: err.statusCode, reason: err.message }, 'request rejected');
+    logger.warn({ reqId: req.id(), method: req.method, path: req.path(), status: err.statusCode, reason: err.message }, 'request rejected');
     callback();
   });
   return server;
