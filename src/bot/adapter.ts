@@ -6,6 +6,7 @@ import {
 } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { CachingBotFrameworkAuthentication } from './cachingAuthentication.js';
 
 /**
  * The Bot Framework adapter. With no app id the bot accepts requests anonymously (local Direct Line, the
@@ -18,7 +19,7 @@ export function createAdapter(config: Config, logger: Logger, conversationState:
     MicrosoftAppType: config.app.type,
     MicrosoftAppTenantId: config.app.tenantId,
   } satisfies ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(auth));
 
   adapter.onTurnError = async (context, error) => {
     logger.error(

@@ -1,0 +1,75 @@
+import {
+  BotFrameworkAuthentication,
+  ConnectorFactory,
+  JwtTokenValidation,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
+import type { Activity } from 'botbuilder';
+
+const LIMIT = 100;
+
+function remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = make();
+    // A failed creation must not be cached, or one bad moment would break every later turn.
+    hit.catch(() => cache.delete(key));
+    cache.set(key, hit);
+    if (cache.size > LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  return hit;
+}
+
+/**
+ * Wraps the SDK's authentication so the Bot Connector and user-token clients are built once per app id and
+ * service URL instead of on every turn: a profile of CloudAdapter showed ~20% of each turn spent building
+ * these clients (each with its own HTTP pipeline) even when nothing is sent through them. Credentials inside
+ * a client refresh their own tokens, so reuse is safe. Everything else is delegated unchanged.
+ */
+export class CachingBotFrameworkAuthentication extends BotFrameworkAuthentication {
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
+
+  constructor(private readonly inner: BotFrameworkAuthentication) {
+    super();
+  }
+
+  authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.inner.authenticateRequest(activity, authHeader);
+  }
+
+  authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+  }
+
+  createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const factory = this.inner.createConnectorFactory(claimsIdentity);
+    const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+    const connectors = this.connectors;
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return remember(connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+      }
+    })();
+  }
+
+  createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+    return remember(this.tokenClients, appId, () => this.inner.createUserTokenClient(claimsIdentity));
+  }
+
+  override createBotFrameworkClient() {
+    return this.inner.createBotFrameworkClient();
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.inner.authenticateChannelRequest(authHeader);
+  }
+}
