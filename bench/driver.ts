@@ -37,6 +37,8 @@ export interface DriveOptions {
   /** Distinguishes conversation ids between phases. */
   label: string;
   script: Script;
+  /** Turns per second offered by all users together; unset: each user sends its next turn at once (saturation). */
+  rate?: number;
   /** Prints the first conversation of user 0, turn by turn (--trace), to check the scripts against the bot. */
   trace?: (line: string) => void;
 }
@@ -51,6 +53,8 @@ export interface DriveResult {
   outcomes: Record<string, number>;
   /** The first few errors, verbatim, for the report. */
   examples: string[];
+  /** CPU the driver and capture endpoint used, in cores: near 1 means they, not the server, set the pace. */
+  driverCores: number;
 }
 
 /** POST with a keep-alive agent: one socket per simulated user, as a channel would hold. */
@@ -67,11 +71,30 @@ function post(agent: http.Agent, url: URL, body: string, timeoutMs: number): Pro
   });
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Spaces each user's turns so all users together offer `rate` turns/s, staggered so they do not send in step.
+ * A user that falls behind (the bot is saturated) sends at once rather than in a catch-up burst; the achieved
+ * rate then shows the shortfall.
+ */
+function pacer(users: number, rate: number | undefined, start: number): (user: number) => Promise<void> {
+  if (!rate) return async () => undefined;
+  const interval = (users / rate) * 1000;
+  const nextAt = Array.from({ length: users }, (_, user) => start + (user / users) * interval);
+  return async (user) => {
+    const wait = nextAt[user]! - performance.now();
+    if (wait > 0) await sleep(wait);
+    nextAt[user] = Math.max(nextAt[user]! + interval, performance.now());
+  };
+}
+
 /** Drives `users` concurrent simulated users through whole conversations until the phase ends. */
 export async function drive(o: DriveOptions): Promise<DriveResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.users });
   const url = new URL('/api/messages', o.botUrl);
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
   const measureFrom = start + o.warmupMs;
   const end = measureFrom + o.seconds * 1000;
   const result: DriveResult = {
@@ -81,11 +104,14 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     repliesAfterResponse: 0,
     outcomes: {},
     examples: [],
+    driverCores: 0,
   };
   let activityCounter = 0;
   const lateBefore = o.capture.late;
+  const paced = pacer(o.users, o.rate, start);
 
   const turn = async (session: Session, activity: Record<string, unknown>): Promise<Reply[]> => {
+    await paced(session.user);
     const sentAt = performance.now();
     if (sentAt >= end) throw new PhaseOver();
     const id = `${o.label}-a${(activityCounter += 1)}`;
@@ -134,6 +160,8 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
 
   await Promise.all(Array.from({ length: o.users }, (_, user) => runUser(user)));
   agent.destroy();
+  const cpu = process.cpuUsage(cpuBefore);
+  result.driverCores = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
   result.errors.late = o.capture.late - lateBefore;
   return result;
 }

@@ -6,6 +6,8 @@ export interface BenchOptions {
   seconds: number;
   /** Unmeasured seconds at the start of each phase: JIT and connection set-up would otherwise skew p99. */
   warmup: number;
+  /** Turns/s offered in the store-growth phases; unset: half of the bot's own maximum measured in the run. */
+  rate: number | undefined;
   /** Stored-conversation counts for the store-growth phases. */
   sizes: number[];
   /** Seconds a phase may spend seeding before it is given up (and larger sizes skipped). */
@@ -48,7 +50,7 @@ function sizes(raw: string | undefined, fallback: number[]): number[] {
 }
 
 export function parseOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
-  const known = ['users', 'seconds', 'warmup', 'sizes', 'seed-budget', 'timeout-ms', 'quick', 'trace'];
+  const known = ['users', 'seconds', 'warmup', 'sizes', 'seed-budget', 'timeout-ms', 'quick', 'trace', 'rate'];
   const unknown = argv.filter((a) => a.startsWith('--') && !known.includes(a.slice(2).split('=')[0]!));
   if (unknown.length) throw new Error(`unknown option(s) ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const flag = (name: string): boolean => {
@@ -64,6 +66,7 @@ export function parseOptions(argv: string[] = process.argv.slice(2)): BenchOptio
     seconds: positive('seconds', readArg(argv, 'seconds'), base.seconds),
     warmup: positive('warmup', readArg(argv, 'warmup'), base.warmup, 0),
     sizes: sizes(readArg(argv, 'sizes'), base.sizes),
+    rate: readArg(argv, 'rate') === undefined ? undefined : positive('rate', readArg(argv, 'rate'), 0),
     seedBudget: positive('seed-budget', readArg(argv, 'seed-budget'), base.seedBudget),
     timeoutMs: positive('timeout-ms', readArg(argv, 'timeout-ms'), base.timeoutMs),
   };

@@ -1,4 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaptureServer } from './capture.js';
 import { drive, type DriveResult, type Script } from './driver.js';
@@ -9,6 +12,10 @@ import type { ChildMessage, ParentMessage } from './server.js';
 export interface PhaseResult {
   name: string;
   stored: number;
+  /** Offered turns/s when the phase was paced; unset for a saturation (as fast as possible) phase. */
+  rate?: number;
+  /** 1-minute load average when the phase ended: other work on the machine shows here. */
+  load?: number;
   /** Set when the phase did not run its load (seeding ran out of time), with the reason. */
   skipped?: string;
   seed?: { seeded: number; ms: number; state: boolean };
@@ -26,6 +33,7 @@ interface Child {
 
 function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T, onOther?: (m: ChildMessage) => void): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`the bench server had exited before sending "${type}"`));
     const onMessage = (m: ChildMessage): void => {
       if (m.type !== type) return onOther?.(m);
       child.off('message', onMessage).off('exit', onExit);
@@ -37,8 +45,10 @@ function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: 
 }
 
 async function spawn(args: string[], log: (line: string) => void, target: number): Promise<Child> {
-  // Same Node flags for the bot and the echo, so the comparison differs only in the server code.
-  const child = fork(SERVER, args, { execArgv: ['--import', 'tsx', '--no-deprecation'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Same Node flags for the bot and the echo, so the comparison differs only in the server code;
+  // BENCH_SERVER_NODE_ARGS adds some to both, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = fork(SERVER, args, { execArgv: ['--import', 'tsx', '--no-deprecation', ...extra], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await nextMessage(child, 'ready', (m) => {
     if (m.type === 'progress') log(`    seeded ${m.seeded.toLocaleString('en-US')} / ${target.toLocaleString('en-US')}`);
   });
@@ -46,6 +56,7 @@ async function spawn(args: string[], log: (line: string) => void, target: number
 }
 
 async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.send({ type: 'stop' } satisfies ParentMessage);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000); // a server stuck closing must not hang the run
@@ -59,17 +70,20 @@ async function stop(child: ChildProcess): Promise<void> {
  * the next.
  */
 export async function runPhase(
-  p: { name: string; mode: 'bot' | 'echo'; stored: number; label: string },
+  p: { name: string; mode: 'bot' | 'echo'; stored: number; label: string; rate?: number },
   o: BenchOptions,
   capture: CaptureServer,
   scriptFor: (tree: Tree | undefined) => Script,
   log: (line: string) => void,
 ): Promise<PhaseResult & { tree?: Tree }> {
-  const args = p.mode === 'echo' ? ['echo'] : ['bot', String(p.stored), String(o.seedBudget * 1000)];
-  const child = await spawn(args, log, p.stored);
+  // Made and removed here, so a server that crashed or was killed leaves nothing behind.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
+  const args = p.mode === 'echo' ? ['echo'] : ['bot', dataDir, String(p.stored), String(o.seedBudget * 1000)];
+  let child: Child | undefined;
   try {
+    child = await spawn(args, log, p.stored);
     const { seed, tree } = child.ready;
-    const result: PhaseResult & { tree?: Tree } = { name: p.name, stored: p.stored, ...(tree ? { tree } : {}) };
+    const result: PhaseResult & { tree?: Tree } = { name: p.name, stored: p.stored, ...(p.rate ? { rate: p.rate } : {}), ...(tree ? { tree } : {}) };
     if (seed) {
       result.seed = { seeded: seed.seeded, ms: seed.ms, state: seed.state };
       if (p.stored > 0) log(`    seeded ${seed.seeded.toLocaleString('en-US')} conversations in ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.seeded / Math.max(seed.ms / 1000, 0.001)).toLocaleString('en-US')}/s)`);
@@ -88,13 +102,16 @@ export async function runPhase(
       timeoutMs: o.timeoutMs,
       label: p.label,
       script: scriptFor(tree),
+      ...(p.rate ? { rate: p.rate } : {}),
       ...(o.trace ? { trace: log } : {}),
     });
     const statsReply = nextMessage(child.process, 'stats');
     child.process.send({ type: 'stats' } satisfies ParentMessage);
     result.peakRssMb = (await statsReply).peakRssMb;
+    result.load = os.loadavg()[0];
     return result;
   } finally {
-    await stop(child.process);
+    if (child) await stop(child.process);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,8 @@ const count = (n: number): string => n.toLocaleString('en-US');
 /** Other work on the machine skews every number here: say how busy it was. */
 function loadLine(when: string): string {
   const [one, five] = os.loadavg();
-  const busy = one! > os.cpus().length / 2 ? ' (busy machine: numbers are pessimistic, re-run on an idle one)' : '';
+  // Only before the run: afterwards the benchmark's own processes are in the average.
+  const busy = when === 'before' && one! > os.cpus().length / 2 ? ' (busy machine: numbers are pessimistic, re-run on an idle one)' : '';
   return `load average ${when}: ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min)${busy}`;
 }
 
@@ -23,6 +24,7 @@ function header(o: BenchOptions): string[] {
   return [
     `MFA help-desk bot benchmark${o.quick ? ' (quick)' : ''}: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
     `${o.users} users, ${o.warmup} s warm-up + ${o.seconds} s per phase, stored conversations ${o.sizes.map(count).join(', ')}, seeding budget ${o.seedBudget} s`,
+    `store-growth phases offer ${o.rate ? `${o.rate} turns/s` : "half the bot's measured maximum"} (latency at a fixed load; at saturation it only mirrors throughput)`,
     loadLine('before'),
   ];
 }
@@ -49,12 +51,15 @@ async function runAll(o: BenchOptions, capture: CaptureServer): Promise<{ result
   record(await runPhase({ name: 'echo', mode: 'echo', stored: 0, label: 'echo' }, o, capture, () => echoScript(), log));
   let tree: Tree | undefined;
   const scriptFor = (t: Tree | undefined): ReturnType<typeof botScript> => botScript((tree = t ?? tree)!);
-  const sizes = [0, ...o.sizes.filter((n) => n > 0)];
-  for (const [i, stored] of sizes.entries()) {
-    log(`\n- bot with ${count(stored)} stored conversations`);
-    const hopeless = i > 1 ? seedingHopeless(stored, results.at(-1), o.seedBudget) : undefined;
-    if (hopeless) record({ name: 'bot', stored, skipped: hopeless });
-    else record(await runPhase({ name: 'bot', mode: 'bot', stored, label: `bot${i}` }, o, capture, scriptFor, log));
+  log('\n- bot with an empty store, as fast as it goes');
+  record(await runPhase({ name: 'bot', mode: 'bot', stored: 0, label: 'bot-max' }, o, capture, scriptFor, log));
+  // Store growth at one fixed load, so that latency changes come from the store and not from queueing.
+  const rate = o.rate ?? Math.max(1, Math.round(rows.at(-1)!.turnsPerSec / 2));
+  for (const [i, stored] of o.sizes.filter((n) => n > 0).entries()) {
+    log(`\n- bot with ${count(stored)} stored conversations, ${rate} turns/s offered`);
+    const hopeless = i > 0 ? seedingHopeless(stored, results.at(-1), o.seedBudget) : undefined;
+    if (hopeless) record({ name: 'bot', stored, rate, skipped: hopeless });
+    else record(await runPhase({ name: 'bot', mode: 'bot', stored, rate, label: `bot${i}` }, o, capture, scriptFor, log));
   }
   return { results, rows };
 }
@@ -73,7 +78,9 @@ async function main(): Promise<void> {
   }
   const { results, rows } = outcome;
   log('');
+  const after = results.reduce((sum, r) => sum + (r.drive?.repliesAfterResponse ?? 0), 0);
   log('Turn latency: from sending the activity to the later of its HTTP response and its last captured reply.');
+  log(`Replies captured after their turn's HTTP response: ${after}${after === 0 ? ' (the response marks the end of the turn)' : ''}.`);
   if (capture.rejected > 0) log(`Capture endpoint: ${capture.rejected} requests that were not reply POSTs.`);
   if (o.sizes.some((n) => n > 0) && !results.some((r) => r.seed?.state)) {
     log('Seeding wrote transcripts, outcomes and tickets but no conversation state: App exposes no state Storage.');

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// The server under test, in its own process (forked by phase.ts): `bot <dataDir> <stored> <seedBudgetMs>` or
+// `echo`. Its own process keeps the load driver's CPU and heap out of its numbers, gives it a core of its own
+// like the echo reference, and lets peak RSS be measured for the server alone. Talks to the parent over IPC.
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startEchoServer } from './echoServer.js';
 import { seedConversations } from './seed.js';
 
-/**
- * The server under test, in its own process (forked by phase.ts): `bot <stored> <seedBudgetMs>` or `echo`.
- * Its own process keeps the load driver's CPU and heap out of its numbers, gives it a core of its own like the
- * echo reference, and lets peak RSS be measured for the server alone. Talks to the parent over IPC.
- */
+/** What the server tells the benchmark: seeding progress, its address (and tree), its peak RSS. */
 export type ChildMessage =
   | { type: 'progress'; seeded: number }
   | { type: 'ready'; url: string; tree?: App['tree']; seed?: { seeded: number; ms: number; complete: boolean; state: boolean } }
@@ -25,31 +21,25 @@ let peakRss = 0;
 const sample = (): void => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
 setInterval(sample, 100).unref();
 
-async function startBot(stored: number, seedBudgetMs: number): Promise<{ close(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
+async function startBot(dataDir: string, stored: number, seedBudgetMs: number): Promise<{ close(): Promise<void> }> {
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'false' }));
   const seed = await seedConversations(app, stored, {
     deadline: Date.now() + seedBudgetMs,
     onProgress: (seeded) => send({ type: 'progress', seeded }),
   });
   send({ type: 'ready', url: app.url, tree: app.tree, seed });
-  return {
-    close: async () => {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return app; // the parent removes the data dir once this process has exited
 }
 
 async function main(): Promise<void> {
-  const [mode, stored = '0', budget = '60000'] = process.argv.slice(2);
+  const [mode, dataDir = '', stored = '0', budget = '60000'] = process.argv.slice(2);
   let server: { close(): Promise<void> };
   if (mode === 'echo') {
     const echo = await startEchoServer();
     server = echo;
     send({ type: 'ready', url: echo.url });
   } else {
-    server = await startBot(Number(stored), Number(budget));
+    server = await startBot(dataDir, Number(stored), Number(budget));
   }
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'reset-peak') peakRss = process.memoryUsage.rss();

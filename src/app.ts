@@ -35,6 +35,8 @@ export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:3978. */
   url: string;
   tree: KnowledgeTree;
+  /** Bot Framework state storage (ConversationState), for tools such as the benchmark's seeding. */
+  storage: LowdbStorage;
   transcripts: TranscriptStore;
   tickets: TicketStore;
   handoff: HandoffService;
@@ -129,6 +131,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     server,
     url,
     tree,
+    storage,
     transcripts,
     tickets,
     handoff,

@@ -75,6 +75,8 @@ export class LowdbTranscriptStore implements TranscriptStore {
   private readonly index = new MiniSearch<IndexedConversation>({ fields: ['text', 'userId', 'tickets'] });
 
   private readonly db: { data: TranscriptData };
+  /** Conversations whose text changed since the index last saw them. */
+  private readonly stale = new Set<string>();
 
   private constructor(
     private readonly docs: DocumentFolder<ConversationDoc>,
@@ -87,7 +89,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
       data.entries[id] = doc.entries;
     }
     this.db = { data };
-    this.index.addAll(Object.keys(data.conversations).map((id) => this.document(id)));
+    for (const id of Object.keys(data.conversations)) this.stale.add(id);
   }
 
   /** `dir` is a folder of conversation documents (created if missing). */
@@ -113,7 +115,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
       record.messageCount += 1;
       if (!record.preview && entry.role === 'user' && entry.text?.trim()) record.preview = previewOf(entry.text);
     }
-    this.reindex(id);
+    this.stale.add(id);
     await this.save(id);
   }
 
@@ -128,7 +130,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
     // A walk ending is activity too (its last answer may not have been logged, e.g. a rating click).
     record.startedAt = earlier(record.startedAt, outcome.startedAt);
     record.lastActivityAt = later(record.lastActivityAt, outcome.endedAt);
-    this.reindex(id); // the ticket id became searchable
+    this.stale.add(id); // the ticket id became searchable
     await this.save(id);
   }
 
@@ -151,6 +153,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
   }
 
   async search(filter: ConversationFilter, page: PageRequest, now = new Date()): Promise<{ total: number; items: ConversationSummary[] }> {
+    if (hasText(filter)) this.refreshIndex();
     const textMatches = hasText(filter) ? new Set(this.index.search(filter.text, SEARCH_OPTIONS).map((r) => String(r.id))) : undefined;
     return structuredClone(selectPage(this.summaries(now), filter, page, textMatches));
   }
@@ -216,6 +219,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
     delete conversations[conversationId];
     delete entries[conversationId];
     if (this.index.has(conversationId)) this.index.discard(conversationId);
+    this.stale.delete(conversationId);
     return true;
   }
 
@@ -225,6 +229,16 @@ export class LowdbTranscriptStore implements TranscriptStore {
     const text = (this.db.data.entries[id] ?? []).flatMap((e) => [e.text, e.card].filter((t): t is string => !!t)).join('\n');
     const tickets = (record?.sessions ?? []).flatMap((s) => (s.ticketId ? [s.ticketId] : [])).join(' ');
     return { id, text, userId: record?.userId ?? '', tickets };
+  }
+
+  /**
+   * Brings the text index up to date with the conversations changed since the last text search. Indexing
+   * lazily keeps MiniSearch off the turn's path: re-indexing on every logged entry cost ~11% of a turn, and
+   * MiniSearch's vacuuming of replaced documents grew with the store.
+   */
+  private refreshIndex(): void {
+    for (const id of this.stale) if (Object.hasOwn(this.db.data.conversations, id)) this.reindex(id);
+    this.stale.clear();
   }
 
   private reindex(id: string): void {
