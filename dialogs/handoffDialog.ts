@@ -3,6 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { ui } from '../src/tree/messages.js';
 import type { Output, WalkState } from '../src/tree/types.js';
 import { detectInterrupt } from './interrupts.js';
+import { queueSignalOf, type QueueSignal } from './queueSignal.js';
 import { renderOutputs } from './renderOutputs.js';
 import type { DialogServices } from './services.js';
 import type { WalkResult } from './treeWalkerDialog.js';
@@ -48,7 +49,10 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as HandoffState;
     const { activity } = dc.context;
-    if (activity.type === 'event') return this.onSignal(dc, state, activity.name ?? '', activity.value as Record<string, unknown>);
+    if (activity.type === 'event') {
+      const signal = queueSignalOf(dc.context);
+      return signal ? this.onSignal(dc, state, signal) : Dialog.EndOfTurn;
+    }
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const text = (activity.text ?? '').trim();
     if (state.phase === 'rating') return this.onRating(dc, state, text);
@@ -76,7 +80,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     return Dialog.EndOfTurn;
   }
 
-  private async onSignal(dc: DialogContext, state: HandoffState, name: string, value: Record<string, unknown> = {}): Promise<DialogTurnResult> {
+  private async onSignal(dc: DialogContext, state: HandoffState, { name, value }: QueueSignal): Promise<DialogTurnResult> {
     if (name === 'handoff.resolved' && value.ticketId === state.ticketId) {
       state.phase = 'rating';
       state.agent = typeof value.agent === 'string' ? value.agent : 'The help desk';

@@ -14,6 +14,7 @@ import { createAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdeskBot.js';
 import { createServer } from './http/server.js';
 import { RateLimits } from './http/rateLimits.js';
+import { serviceUrlPolicy } from './http/replyTargets.js';
 import { registerDirectLine } from './directline/registerDirectLine.js';
 import { registerWebChat } from './web/registerWebChat.js';
 import { nanoid } from 'nanoid';
@@ -83,6 +84,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     logger,
     maxBodyBytes: config.maxBodyBytes,
     rateLimits: new RateLimits(config.rateLimits),
+    checkServiceUrl: serviceUrlPolicy({ authenticated: config.app.id !== '', publicUrl: config.publicUrl }),
     health: () => ({ knowledgeNodes: tree.nodes.size, localDirectLine: config.localDirectLine }),
   });
 

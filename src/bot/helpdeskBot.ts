@@ -1,8 +1,9 @@
-import { ActivityHandler, TurnContext, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import { ActivityHandler, TurnContext, type ConversationState, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/mainDialog.js';
 import type { DialogServices } from '../../dialogs/services.js';
 import type { WalkResult } from '../../dialogs/treeWalkerDialog.js';
+import { queueSignalOf } from '../../dialogs/queueSignal.js';
 
 /**
  * The activity handler: greets people who join, runs the main dialog on every message, and saves the
@@ -24,9 +25,10 @@ export class HelpdeskBot extends ActivityHandler {
       await next();
     });
 
-    // Proactive signals from the help desk queue (resolved, nobody free) reach the waiting dialog as events.
+    // Proactive signals from the help desk queue (resolved, nobody free) reach the waiting dialog; events a
+    // client sends (Web Chat's own, or forged ones) carry no signal and are ignored.
     this.onEvent(async (context, next) => {
-      if (context.activity.name?.startsWith('handoff.')) await this.runDialog(context, {});
+      if (queueSignalOf(context)) await this.runDialog(context, {});
       await next();
     });
 
@@ -37,6 +39,17 @@ export class HelpdeskBot extends ActivityHandler {
       await this.runDialog(context, { text: context.activity.text });
       await next();
     });
+  }
+
+  /**
+   * Every button is an imBack message, so no card of ours sends invokes. Teams may still send a Universal
+   * Action from an old card: answer it with a message instead of botbuilder's 501; refuse the rest (400).
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'adaptiveCard/action') {
+      return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Please type your answer or pick one of the buttons.' } };
+    }
+    return { status: 400, body: { code: 'UnsupportedInvoke', message: `This bot does not handle "${String(context.activity.name ?? '')}" invokes.` } };
   }
 
   override async run(context: TurnContext): Promise<void> {

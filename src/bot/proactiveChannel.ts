@@ -1,7 +1,8 @@
 import { MessageFactory, TextFormatTypes, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { UserChannel } from '../handoff/userChannel.js';
+import type { QueueSignal, UserChannel } from '../handoff/userChannel.js';
 import { AGENT_MARK } from './storeTranscriptLogger.js';
 import type { ConversationLink } from '../tickets/ticket.js';
+import { markQueueSignal } from '../../dialogs/queueSignal.js';
 
 /**
  * Reaches a user's conversation outside their own turns, through the adapter's proactive path
@@ -22,11 +23,9 @@ export class ProactiveChannel implements UserChannel {
     });
   }
 
-  async signal(link: ConversationLink, name: string, value: Record<string, unknown>): Promise<void> {
+  async signal(link: ConversationLink, signal: QueueSignal): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
-      // The continuation activity is an event named ContinueConversation; naming it lets dialogs tell signals apart.
-      context.activity.name = name;
-      context.activity.value = value;
+      markQueueSignal(context, signal);
       await this.runTurn(context);
     });
   }

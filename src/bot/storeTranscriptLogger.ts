@@ -34,8 +34,9 @@ export class StoreTranscriptLogger implements TranscriptLogger {
 
   async logActivity(activity: Activity): Promise<void> {
     if (activity.type === ActivityTypes.Typing) return;
-    // Proactive turns start from a synthetic event; only the named help desk signals mean something to admins.
-    if (activity.type === ActivityTypes.Event && !activity.name?.startsWith('handoff.')) return;
+    // Events in (a proactive turn's synthetic one, Web Chat's own, a forged "handoff.resolved") mean nothing to
+    // admins; the bot's own handoff events out (handoff.initiate) do.
+    if (activity.type === ActivityTypes.Event && (activity.from?.role === 'user' || !activity.name?.startsWith('handoff.'))) return;
     const { role, name } = activity.type === ActivityTypes.Event ? { role: 'bot' as Role, name: activity.name } : roleOf(activity);
     const fromUser = role === 'user';
     const user = fromUser ? activity.from : activity.recipient;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Response } from 'restify';
-import { describeZodError } from '../http/activitySchema.js';
+import { describeZodError, entitySchema } from '../http/activitySchema.js';
 
 const userId = z.string().min(1, 'user id must not be empty').max(256, 'user id is longer than 256 characters');
 const userName = z.string().max(256, 'user name is longer than 256 characters');
@@ -29,6 +29,7 @@ export const clientActivitySchema = z.looseObject({
   name: z.string().max(256, 'name is too long').optional(),
   channelData: z.record(z.string(), z.unknown()).optional(),
   attachments: z.array(z.looseObject({ contentType: z.string() })).max(10, 'too many attachments').optional(),
+  entities: z.array(entitySchema).max(20, 'too many entities').optional(),
 });
 
 export const botActivitySchema = z.looseObject({

@@ -5,7 +5,7 @@ import { buildSummary, summaryToAdaptiveCard } from '../tickets/summary.js';
 import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
 import type { Notifier } from '../tickets/webhookNotifier.js';
 import { redact } from '../transcripts/redact.js';
-import type { UserChannel } from './userChannel.js';
+import type { QueueSignal, UserChannel } from './userChannel.js';
 
 // No 0/O, 1/I/L: ticket ids get read out over the phone.
 const ticketSuffix = customAlphabet('23456789ABCDEFGHJKMNPQRSTUVWXYZ', 6);
@@ -125,7 +125,7 @@ export class HandoffService {
       this.mustBeAssignee(t, agent);
       return { ...t, status: 'resolved', closedAt: this.now(), resolutionNote: note };
     });
-    if (ticket?.userWaiting) await this.signal(ticket, 'handoff.resolved', { ticketId: id, agent });
+    if (ticket?.userWaiting) await this.signal(ticket, { name: 'handoff.resolved', value: { ticketId: id, agent } });
     return ticket;
   }
 
@@ -154,7 +154,7 @@ export class HandoffService {
     );
     for (const t of due) {
       const marked = await this.o.tickets.update(t.id, (cur) => ({ ...cur, followUpNoticeAt: this.now() }));
-      if (marked) await this.signal(marked, 'handoff.unclaimed', { ticketId: t.id });
+      if (marked) await this.signal(marked, { name: 'handoff.unclaimed', value: { ticketId: t.id } });
     }
     return due.length;
   }
@@ -177,8 +177,8 @@ export class HandoffService {
     await this.deliver(ticket, () => this.o.channel.sendText(ticket.conversation, text, from));
   }
 
-  private async signal(ticket: Ticket, name: string, value: Record<string, unknown>): Promise<void> {
-    await this.deliver(ticket, () => this.o.channel.signal(ticket.conversation, name, value));
+  private async signal(ticket: Ticket, signal: QueueSignal): Promise<void> {
+    await this.deliver(ticket, () => this.o.channel.signal(ticket.conversation, signal));
   }
 
   /** The ticket change is already stored; a channel that cannot be reached is logged, not fatal. */

@@ -11,6 +11,8 @@ export interface ServerDeps {
   logger: Logger;
   maxBodyBytes: number;
   rateLimits: RateLimits;
+  /** Where replies may go; answers why not otherwise (see replyTargets.ts). */
+  checkServiceUrl: (serviceUrl: string) => string | undefined;
   health: () => Record<string, unknown>;
 }
 
@@ -26,7 +28,7 @@ function badRequest(res: Response, message: string): void {
 }
 
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
-export function createServer({ adapter, bot, logger, maxBodyBytes, rateLimits, health }: ServerDeps): Server {
+export function createServer({ adapter, bot, logger, maxBodyBytes, rateLimits, checkServiceUrl, health }: ServerDeps): Server {
   const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false });
   // Slow clients (a trickled body, headers that never end) are cut off instead of holding a socket forever.
   server.server.headersTimeout = 10_000;
@@ -54,6 +56,8 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, rateLimits, h
     if (!req.is('json')) return badRequest(res, 'Content-Type must be application/json');
     const parsed = inboundActivitySchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, `Invalid activity: ${describeZodError(parsed.error)}`);
+    const refusedTarget = checkServiceUrl(parsed.data.serviceUrl);
+    if (refusedTarget) return badRequest(res, `Invalid activity: serviceUrl: ${refusedTarget}`);
     conversationOf.set(req, parsed.data.conversation.id);
     if (!(await rateLimits.allowConversation(parsed.data.conversation.id, res))) return;
     try {

@@ -56,7 +56,7 @@ const EARLY: Mask[] = [
 
 const PROTECTED: Array<{ name: string; pattern: RegExp }> = [
   // The sign-in name is how admins find the user: digits or a long hex local part in it are not codes or tokens.
-  { name: 'email', pattern: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g },
+  { name: 'email', pattern: /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g },
   // Correlation and request ids from the error page: the help desk looks them up in the sign-in logs.
   { name: 'guid', pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi },
   // Sign-in log IP: next to another number ("203.0.113.7 482193") the phone rule would swallow both. No leading

@@ -11,7 +11,8 @@ import { StoreTranscriptLogger } from '../../src/bot/storeTranscriptLogger.js';
 import { TreeWalker } from '../../src/tree/walker.js';
 import { projectRoot } from '../../src/paths.js';
 import { HandoffService } from '../../src/handoff/handoffService.js';
-import type { UserChannel } from '../../src/handoff/userChannel.js';
+import type { QueueSignal, UserChannel } from '../../src/handoff/userChannel.js';
+import { markQueueSignal } from '../../dialogs/queueSignal.js';
 import { createLogger } from '../../src/logger.js';
 import { LowdbTicketStore } from '../../src/stores/ticketStore.js';
 import { noopNotifier } from '../../src/tickets/webhookNotifier.js';
@@ -60,11 +61,13 @@ export async function createHarness(
   const pushed: string[] = [];
   const signalled: Partial<Activity>[] = [];
   let adapter: TestAdapter | undefined;
-  // Proactive turns become ordinary event turns on the TestAdapter, as the adapter would run them.
+  // Proactive turns become event turns on the TestAdapter carrying the signal in turn state, as ProactiveChannel runs them.
+  let pendingSignal: QueueSignal | undefined;
   const channel: UserChannel = {
     sendText: async (_link, text) => void pushed.push(text),
-    signal: async (_link, name, value) => {
-      await adapter!.receiveActivity({ type: 'event', name, value });
+    signal: async (_link, signal) => {
+      pendingSignal = signal;
+      await adapter!.receiveActivity({ type: 'event', name: 'ContinueConversation' });
       signalled.push(...adapter!.activeQueue.splice(0));
     },
   };
@@ -88,6 +91,11 @@ export async function createHarness(
     channelId: options.channelId ?? 'test',
     conversation: { id: options.conversationId ?? 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
   } as Partial<Activity>);
+  adapter.use(async (context, next) => {
+    if (context.activity.type === 'event' && pendingSignal) markQueueSignal(context, pendingSignal);
+    pendingSignal = undefined;
+    await next();
+  });
   adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(outcomes, createLogger('silent'))));
   const say = async (input: string | Partial<Activity>): Promise<Partial<Activity>[]> => {
     await adapter!.receiveActivity(input);
