@@ -83,6 +83,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     bot,
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
     rateLimits: new RateLimits(config.rateLimits),
     checkServiceUrl: serviceUrlPolicy({ authenticated: config.app.id !== '', publicUrl: config.publicUrl }),
     health: () => ({ knowledgeNodes: tree.nodes.size, localDirectLine: config.localDirectLine }),

@@ -23,6 +23,8 @@ const envSchema = z.object({
   LOCAL_DIRECTLINE: boolean.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  /** A request (headers and body) that takes longer than this to arrive is cut off with 408. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(600).default(15),
   /** Below this recognizer confidence the bot offers its best guesses instead of jumping to a branch. */
   RECOGNIZER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   /** Agents who may use the console and /api/agent: "name:token" pairs, comma-separated. */
@@ -70,6 +72,7 @@ export interface Config {
   localDirectLine: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   maxBodyBytes: number;
+  requestTimeoutMs: number;
   recognizerThreshold: number;
   agents: { name: string; token: string }[];
   admins: { name: string; token: string }[];
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     localDirectLine: e.LOCAL_DIRECTLINE ?? e.MicrosoftAppId === '',
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     recognizerThreshold: e.RECOGNIZER_THRESHOLD,
     agents: e.AGENT_TOKENS ?? [],
     admins: e.ADMIN_TOKENS ?? [],

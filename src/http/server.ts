@@ -10,6 +10,8 @@ export interface ServerDeps {
   bot: ActivityHandler;
   logger: Logger;
   maxBodyBytes: number;
+  /** Time a client has to send a whole request; headers get at most 10 s of it. */
+  requestTimeoutMs: number;
   rateLimits: RateLimits;
   /** Where replies may go; answers why not otherwise (see replyTargets.ts). */
   checkServiceUrl: (serviceUrl: string) => string | undefined;
@@ -28,12 +30,16 @@ function badRequest(res: Response, message: string): void {
 }
 
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
-export function createServer({ adapter, bot, logger, maxBodyBytes, rateLimits, checkServiceUrl, health }: ServerDeps): Server {
+export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeoutMs, rateLimits, checkServiceUrl, health }: ServerDeps): Server {
   const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false });
   // Slow clients (a trickled body, headers that never end) are cut off instead of holding a socket forever.
-  server.server.headersTimeout = 10_000;
-  server.server.requestTimeout = 15_000;
+  server.server.requestTimeout = requestTimeoutMs;
+  server.server.headersTimeout = Math.min(10_000, requestTimeoutMs);
   server.server.keepAliveTimeout = 5_000;
+  // Node enforces those two only when it sweeps its connections, every 30 s by default: a trickling client
+  // would hold its socket up to 30 s longer than allowed. The sweep is cheap; run it every second.
+  // (@types/node 20 lacks the property, though Node reads it when the server starts listening.)
+  Object.assign(server.server, { connectionsCheckingInterval: 1_000 });
   // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3), but bodyParser
   // with rejectUnknown would answer 415 for its missing content type: botbuilder's DELETE calls are such.
   server.pre((req: Request, _res: Response, next: Next) => {
