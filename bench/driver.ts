@@ -55,6 +55,9 @@ export interface DriveResult {
   examples: string[];
   /** CPU the driver and capture endpoint used, in cores: near 1 means they, not the server, set the pace. */
   driverCores: number;
+  /** Every turn answered, warm-up included, and the replies they got: the denominators of CPU per turn. */
+  turns: number;
+  replies: number;
 }
 
 /** POST with a keep-alive agent: one socket per simulated user, as a channel would hold. */
@@ -105,6 +108,8 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     outcomes: {},
     examples: [],
     driverCores: 0,
+    turns: 0,
+    replies: 0,
   };
   let activityCounter = 0;
   const lateBefore = o.capture.late;
@@ -136,6 +141,8 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
       // A turn ends with its last reply; the HTTP response is its upper bound when the bot awaits its sends.
       const endedAt = Math.max(respondedAt, ...replies.map((r) => r.at));
       if (sentAt >= measureFrom) result.latencies.push(endedAt - sentAt);
+      result.turns += 1;
+      result.replies += replies.length;
       return replies;
     } finally {
       o.capture.release(id, session.conversationId);

@@ -21,6 +21,8 @@ export interface PhaseResult {
   seed?: { seeded: number; ms: number; state: boolean };
   drive?: DriveResult;
   peakRssMb?: number;
+  /** Server CPU (user + system) per answered turn, warm-up included: unlike turns/s, barely moved by other load. */
+  serverCpuMsPerTurn?: number;
 }
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -107,7 +109,9 @@ export async function runPhase(
     });
     const statsReply = nextMessage(child.process, 'stats');
     child.process.send({ type: 'stats' } satisfies ParentMessage);
-    result.peakRssMb = (await statsReply).peakRssMb;
+    const stats = await statsReply;
+    result.peakRssMb = stats.peakRssMb;
+    result.serverCpuMsPerTurn = stats.cpuMs / Math.max(1, result.drive.turns);
     result.load = os.loadavg()[0];
     return result;
   } finally {

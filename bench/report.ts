@@ -65,7 +65,7 @@ export function describePhase(r: PhaseResult, row: Row): string[] {
   const lines = [
     `  ${row.phase}: ${num(row.turnsPerSec, 0)} turns/s${saturated}, p50 ${num(row.p50)} ms, p95 ${num(row.p95)} ms, p99 ${num(row.p99)} ms, peak RSS ${num(row.peakRssMb, 0)} MB, errors ${row.errors}`,
     `    conversations: ${outcomes}; replies after the HTTP response: ${d.repliesAfterResponse}`,
-    `    driver + capture used ${num(d.driverCores * 100, 0)}% of a core; load average ${num(r.load ?? NaN, 2)}`,
+    `    server CPU ${num(r.serverCpuMsPerTurn ?? NaN, 2)} ms per turn (${num(d.replies / Math.max(1, d.turns), 2)} replies per turn); driver + capture used ${num(d.driverCores * 100, 0)}% of a core; load average ${num(r.load ?? NaN, 2)}`,
   ];
   if (row.errors > 0) lines.push(`    errors: ${Object.entries(d.errors).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const e of d.examples) lines.push(`      e.g. ${e}`);

@@ -10,7 +10,7 @@ import { seedConversations } from './seed.js';
 export type ChildMessage =
   | { type: 'progress'; seeded: number }
   | { type: 'ready'; url: string; tree?: App['tree']; seed?: { seeded: number; ms: number; complete: boolean; state: boolean } }
-  | { type: 'stats'; peakRssMb: number };
+  | { type: 'stats'; peakRssMb: number; cpuMs: number };
 
 export type ParentMessage = { type: 'reset-peak' } | { type: 'stats' } | { type: 'stop' };
 
@@ -41,11 +41,16 @@ async function main(): Promise<void> {
   } else {
     server = await startBot(dataDir, Number(stored), Number(budget));
   }
+  let cpuFrom = process.cpuUsage();
   process.on('message', (message: ParentMessage) => {
-    if (message.type === 'reset-peak') peakRss = process.memoryUsage.rss();
+    if (message.type === 'reset-peak') {
+      peakRss = process.memoryUsage.rss();
+      cpuFrom = process.cpuUsage();
+    }
     if (message.type === 'stats') {
       sample();
-      send({ type: 'stats', peakRssMb: peakRss / 1024 / 1024 });
+      const cpu = process.cpuUsage(cpuFrom);
+      send({ type: 'stats', peakRssMb: peakRss / 1024 / 1024, cpuMs: (cpu.user + cpu.system) / 1000 });
     }
     if (message.type === 'stop') void server.close().finally(() => process.exit(0));
   });
