@@ -19,7 +19,7 @@ export function createAdapter(config: Config, logger: Logger, conversationState:
     MicrosoftAppType: config.app.type,
     MicrosoftAppTenantId: config.app.tenantId,
   } satisfies ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(auth));
+  const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(auth, config.app.id === ''));
 
   adapter.onTurnError = async (context, error) => {
     logger.error(

@@ -8,6 +8,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
+import { leanConnector } from './leanConnector.js';
 
 const LIMIT = 100;
 
@@ -27,13 +28,17 @@ function remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Pr
  * Wraps the SDK's authentication so the Bot Connector and user-token clients are built once per app id and
  * service URL instead of on every turn: a profile of CloudAdapter showed ~20% of each turn spent building
  * these clients (each with its own HTTP pipeline) even when nothing is sent through them. Credentials inside
- * a client refresh their own tokens, so reuse is safe. Everything else is delegated unchanged.
+ * a client refresh their own tokens, so reuse is safe. Without an app id, replies need no credentials and go
+ * through the lean connector instead. Everything else is delegated unchanged.
  */
 export class CachingBotFrameworkAuthentication extends BotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
   private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly anonymous: boolean,
+  ) {
     super();
   }
 
@@ -48,10 +53,11 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
   createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const factory = this.inner.createConnectorFactory(claimsIdentity);
     const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
-    const connectors = this.connectors;
+    const { connectors, anonymous } = this;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return remember(connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+        const make = (): Promise<ConnectorClient> => factory.create(serviceUrl, audience);
+        return remember(connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, anonymous ? async () => leanConnector(serviceUrl, make) : make);
       }
     })();
   }
