@@ -42,16 +42,25 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
     super();
   }
 
-  authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateRequest(activity, authHeader);
+  // The adapter builds each inbound turn's connector from the factory in this result, not from
+  // createConnectorFactory: without the wrapping every turn would build a new client after all.
+  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.withCachedFactory(await this.inner.authenticateRequest(activity, authHeader));
   }
 
-  authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+  async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    return this.withCachedFactory(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
   }
 
   createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const factory = this.inner.createConnectorFactory(claimsIdentity);
+    return this.cachedFactory(this.inner.createConnectorFactory(claimsIdentity), claimsIdentity);
+  }
+
+  private withCachedFactory(result: AuthenticateRequestResult): AuthenticateRequestResult {
+    return result.connectorFactory ? { ...result, connectorFactory: this.cachedFactory(result.connectorFactory, result.claimsIdentity) } : result;
+  }
+
+  private cachedFactory(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
     const { connectors, anonymous } = this;
     return new (class extends ConnectorFactory {
