@@ -2,9 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { PgDatabase } from '../src/stores/pgDatabase.js';
 import { PgStorage } from '../src/stores/pgStorage.js';
 import { PgTicketStore } from '../src/stores/pgTicketStore.js';
+import { PgTranscriptStore } from '../src/transcripts/pgTranscriptStore.js';
 import { SKIP_PG, TestSchema } from './helpers/pg.js';
 import { storageContract } from './storage.contract.js';
 import { ticketStoreContract } from './ticketStore.contract.js';
+import { transcriptStoreContract } from './transcriptStore.contract.js';
 
 /**
  * The shared contract suites against PostgreSQL, in this file's own schema. Three pools over it: the store
@@ -35,4 +37,9 @@ describe.skipIf(SKIP_PG)('PostgreSQL stores', () => {
     peer: async () => new PgTicketStore(second),
   });
 
+  transcriptStoreContract(
+    'PgTranscriptStore',
+    async () => PgTranscriptStore.open(main),
+    async () => PgTranscriptStore.open(restarted),
+  );
 });

@@ -49,10 +49,10 @@ export class TestSchema {
     return db;
   }
 
+  /** DELETE rather than TRUNCATE: on a few rows it is much faster, and it leaves the identity counters alone. */
   async clear(): Promise<void> {
-    await withClient((c) =>
-      c.query(`TRUNCATE "${this.name}".bot_state, "${this.name}".tickets, "${this.name}".transcript_conversations, "${this.name}".transcript_entries`),
-    );
+    const db = this.opened[0]!;
+    await db.query(`DELETE FROM ${db.table('bot_state')}; DELETE FROM ${db.table('tickets')}; DELETE FROM ${db.table('transcript_conversations')}`);
   }
 
   async drop(): Promise<void> {
