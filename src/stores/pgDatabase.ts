@@ -1,9 +1,8 @@
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { Logger } from '../logger.js';
-import { migrate } from './pgMigrations.js';
+import { SCHEMA_NAME, migrate } from './pgMigrations.js';
 
-/** Unquoted identifiers only: the name goes into DDL, and one rule is easier to check than quoting rules. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export { SCHEMA_NAME };
 
 export interface PgOptions {
   /** postgres://user:password@host:port/database */
