@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'pg';
-import { PgDatabase } from '../src/stores/pgDatabase.js';
+import { PgDatabase, StoreUnavailableError } from '../src/stores/pgDatabase.js';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../src/stores/pgMigrations.js';
 import { PgTicketStore } from '../src/stores/pgTicketStore.js';
 import { TicketConflict } from '../src/stores/ticketStore.js';
@@ -82,7 +82,7 @@ describe.skipIf(SKIP_PG)('PostgreSQL store: schema, pool and transactions', () =
   describe('connections', () => {
     it('an unreachable server fails start-up naming DATABASE_URL and where, never the password', async () => {
       const err = await PgDatabase.open({ url: 'postgres://bot:s3cret-pw@127.0.0.1:1/helpdesk', poolSize: 2, schema: 'public', connectTimeoutMs: 2000 }).catch((e: Error) => e);
-      expect(err).toBeInstanceOf(Error);
+      expect(err).toBeInstanceOf(StoreUnavailableError);
       expect((err as Error).message).toMatch(/^PostgreSQL store at 127\.0\.0\.1:1\/helpdesk \(DATABASE_URL\) could not be opened: .*ECONNREFUSED/);
       expect((err as Error).message).not.toContain('s3cret');
     });

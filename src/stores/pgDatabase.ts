@@ -21,6 +21,11 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
 }
 
+/** The PostgreSQL store could not be opened at start-up: the operator's to fix, so its message says what and where. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
 /** Where the database is, for messages: host, port and database, never the password. */
 export function describeUrl(url: string): string {
   try {
@@ -64,7 +69,7 @@ export class PgDatabase implements Queryable {
       await migrate(pool, options.schema);
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw new Error(`PostgreSQL store at ${describeUrl(options.url)} (DATABASE_URL) could not be opened: ${reasonOf(err)}`, { cause: err });
+      throw new StoreUnavailableError(`PostgreSQL store at ${describeUrl(options.url)} (DATABASE_URL) could not be opened: ${reasonOf(err)}`, { cause: err });
     }
     return new PgDatabase(pool, options.schema);
   }
