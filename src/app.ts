@@ -1,13 +1,11 @@
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ConversationState } from 'botbuilder';
+import { ConversationState, type Storage } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadKnowledge, type KnowledgeTree } from './knowledge/loader.js';
 import { LocalRecognizer } from './recognizer/localRecognizer.js';
-import { LowdbStorage } from './stores/lowdbStorage.js';
-import { LowdbTranscriptStore } from './transcripts/lowdbTranscriptStore.js';
+import { openStores } from './stores/openStores.js';
 import type { TranscriptStore } from './transcripts/types.js';
 import { TreeWalker } from './tree/walker.js';
 import { createAdapter } from './bot/adapter.js';
@@ -28,7 +26,7 @@ import { registerAgentRoutes } from './agent/agentRoutes.js';
 import { registerAgentConsole } from './agent/console/registerAgentConsole.js';
 import { ProactiveChannel } from './bot/proactiveChannel.js';
 import { HandoffService } from './handoff/handoffService.js';
-import { LowdbTicketStore, type TicketStore } from './stores/ticketStore.js';
+import type { TicketStore } from './stores/ticketStore.js';
 import { createWebhookNotifier, noopNotifier } from './tickets/webhookNotifier.js';
 
 export interface App {
@@ -37,7 +35,9 @@ export interface App {
   url: string;
   tree: KnowledgeTree;
   /** Bot Framework state storage (ConversationState), for tools such as the benchmark's seeding. */
-  storage: LowdbStorage;
+  storage: Storage;
+  /** Which store the app runs on: the embedded lowdb store, or PostgreSQL (DATABASE_URL). */
+  store: 'lowdb' | 'postgres';
   transcripts: TranscriptStore;
   tickets: TicketStore;
   handoff: HandoffService;
@@ -51,9 +51,8 @@ export interface App {
 export async function startApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const tree = loadKnowledge(config.knowledgeDir);
-  const storage = await LowdbStorage.open(path.join(config.dataDir, 'state'));
-  const transcripts = await LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts'));
-  const tickets = await LowdbTicketStore.open(path.join(config.dataDir, 'tickets'));
+  const stores = await openStores(config, logger);
+  const { storage, transcripts, tickets } = stores;
   const conversationState = new ConversationState(storage);
   const clock = (): Date => new Date();
   const adapter = createAdapter(config, logger, conversationState);
@@ -124,17 +123,21 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
+  }).catch(async (err: unknown) => {
+    await stores.close(); // an open pool would keep the failed process alive
+    throw err;
   });
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  logger.info({ url, localDirectLine: config.localDirectLine, authenticated: config.app.id !== '' }, 'bot listening');
+  logger.info({ url, localDirectLine: config.localDirectLine, authenticated: config.app.id !== '', store: stores.kind }, 'bot listening');
 
   return {
     server,
     url,
     tree,
     storage,
+    store: stores.kind,
     transcripts,
     tickets,
     handoff,
@@ -145,6 +148,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
       clearInterval(retention);
       directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stores.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.js';
+import { SCHEMA_NAME } from './stores/pgMigrations.js';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -47,6 +48,18 @@ const envSchema = z.object({
   RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Minutes a ticket may wait unclaimed before the user is told the help desk will follow up later. */
   HANDOFF_UNCLAIMED_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
+  /** PostgreSQL instead of the embedded store (for several bot instances). The message never echoes the value: it may hold a password. */
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), { message: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  /** Connections each bot process may hold to PostgreSQL. */
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** The PostgreSQL schema holding the bot's tables (created if missing). */
+  PG_SCHEMA: z
+    .string()
+    .regex(SCHEMA_NAME, 'must be a lower-case identifier: letters, digits and _, not starting with a digit, at most 63 characters')
+    .default('public'),
 });
 
 function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token: string }[] {
@@ -80,6 +93,8 @@ export interface Config {
   escalationWebhookUrl: string | undefined;
   handoffUnclaimedMs: number;
   rateLimits: { clientPerMinute: number; conversationPerMinute: number };
+  /** Set: the PostgreSQL store; unset: the embedded lowdb store in dataDir. */
+  database: { url: string; poolSize: number; schema: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
     handoffUnclaimedMs: e.HANDOFF_UNCLAIMED_MINUTES * 60_000,
     rateLimits: { clientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE, conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.PG_POOL_SIZE, schema: e.PG_SCHEMA } : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { KnowledgeError } from './knowledge/loader.js';
 import { startApp } from './app.js';
+import { StoreUnavailableError } from './stores/pgDatabase.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -20,8 +21,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Configuration and knowledge errors are the user's to fix: print them plainly, without a stack.
-  if (err instanceof ConfigError || err instanceof KnowledgeError) console.error(err.message);
+  // Configuration, knowledge and database errors are the user's to fix: print them plainly, without a stack.
+  if (err instanceof ConfigError || err instanceof KnowledgeError || err instanceof StoreUnavailableError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 });

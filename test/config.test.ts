@@ -39,6 +39,37 @@ describe('configuration from the environment', () => {
   it('treats empty values as unset, so a copied .env.example starts as is', () => {
     expect(loadConfig({ PORT: '', MicrosoftAppId: '' }).port).toBe(3978);
   });
+
+  it('DATABASE_URL selects the PostgreSQL store with its pool size and schema; without it the embedded store', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://bot:pw@db.internal:5433/helpdesk' }).database).toEqual({
+      url: 'postgres://bot:pw@db.internal:5433/helpdesk',
+      poolSize: 10,
+      schema: 'public',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/helpdesk', PG_POOL_SIZE: '25', PG_SCHEMA: 'helpdesk_bot' }).database).toEqual({
+      url: 'postgresql://db/helpdesk',
+      poolSize: 25,
+      schema: 'helpdesk_bot',
+    });
+  });
+
+  it('names a bad DATABASE_URL, PG_POOL_SIZE or PG_SCHEMA, without echoing the URL (it may hold a password)', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://bot:hunter2@db/helpdesk', PG_POOL_SIZE: '0', PG_SCHEMA: 'Bad-Name' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL$/m);
+    expect(problems).toMatch(/^PG_POOL_SIZE: /m);
+    expect(problems).toMatch(/^PG_SCHEMA: must be a lower-case identifier/m);
+    expect(problems).not.toContain('hunter2');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db:port/helpdesk' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ PG_POOL_SIZE: 'ten' })).toThrow(/PG_POOL_SIZE/);
+  });
 });
 
 describe('shipped examples', () => {

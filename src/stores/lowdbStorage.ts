@@ -12,6 +12,8 @@ const CACHE_LIMIT = 10_000;
  */
 export class LowdbStorage implements Storage {
   private readonly cache = new Map<string, StoreItem>();
+  /** The latest write per key: a write checks eTags only once the earlier writes of its keys are done. */
+  private readonly writing = new Map<string, Promise<void>>();
 
   private constructor(private readonly docs: DocumentFolder<StoreItem>) {}
 
@@ -20,7 +22,7 @@ export class LowdbStorage implements Storage {
   }
 
   async read(keys: string[]): Promise<StoreItems> {
-    const found: StoreItems = {};
+    const found = Object.create(null) as StoreItems; // a key is any string, "__proto__" included
     for (const key of keys) {
       const item = await this.load(key);
       if (item) found[key] = structuredClone(item);
@@ -28,7 +30,28 @@ export class LowdbStorage implements Storage {
     return found;
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  /**
+   * Writes of the same key run one after the other: two writers holding the same eTag would otherwise both
+   * read it as current before either had written, and both succeed.
+   */
+  write(changes: StoreItems): Promise<void> {
+    const keys = Object.keys(changes);
+    const earlier = keys.map((key) => this.writing.get(key));
+    const done = Promise.allSettled(earlier).then(() => this.writeNow(changes));
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const key of keys) {
+      this.writing.set(key, settled);
+      void settled.then(() => {
+        if (this.writing.get(key) === settled) this.writing.delete(key);
+      });
+    }
+    return done;
+  }
+
+  private async writeNow(changes: StoreItems): Promise<void> {
     const entries = Object.entries(changes) as [string, StoreItem][];
     for (const [key, change] of entries) {
       const current = await this.load(key);

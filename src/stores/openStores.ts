@@ -1,0 +1,43 @@
+import path from 'node:path';
+import type { Storage } from 'botbuilder';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { LowdbTranscriptStore } from '../transcripts/lowdbTranscriptStore.js';
+import { PgTranscriptStore } from '../transcripts/pgTranscriptStore.js';
+import type { TranscriptStore } from '../transcripts/types.js';
+import { LowdbStorage } from './lowdbStorage.js';
+import { PgDatabase } from './pgDatabase.js';
+import { PgStorage } from './pgStorage.js';
+import { PgTicketStore } from './pgTicketStore.js';
+import { LowdbTicketStore, type TicketStore } from './ticketStore.js';
+
+/** The three stores the app runs on, behind their interfaces; which implementation is the config's choice. */
+export interface Stores {
+  kind: 'lowdb' | 'postgres';
+  /** Bot Framework state (ConversationState). */
+  storage: Storage;
+  tickets: TicketStore;
+  transcripts: TranscriptStore;
+  /** Releases what the stores hold (the PostgreSQL pool); the embedded store has nothing to release. */
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when DATABASE_URL is set (schema migrated at open), otherwise the embedded store in DATA_DIR. */
+export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, logger: Logger): Promise<Stores> {
+  if (config.database) {
+    const db = await PgDatabase.open({ ...config.database, logger });
+    return {
+      kind: 'postgres',
+      storage: new PgStorage(db),
+      tickets: new PgTicketStore(db),
+      transcripts: PgTranscriptStore.open(db),
+      close: () => db.close(),
+    };
+  }
+  const [storage, transcripts, tickets] = await Promise.all([
+    LowdbStorage.open(path.join(config.dataDir, 'state')),
+    LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts')),
+    LowdbTicketStore.open(path.join(config.dataDir, 'tickets')),
+  ]);
+  return { kind: 'lowdb', storage, tickets, transcripts, close: async () => undefined };
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import type { PgDatabase } from '../src/stores/pgDatabase.js';
+import { PgStorage } from '../src/stores/pgStorage.js';
+import { PgTicketStore } from '../src/stores/pgTicketStore.js';
+import { PgTranscriptStore } from '../src/transcripts/pgTranscriptStore.js';
+import { SKIP_PG, TestSchema } from './helpers/pg.js';
+import { storageContract } from './storage.contract.js';
+import { ticketStoreContract } from './ticketStore.contract.js';
+import { transcriptStoreContract } from './transcriptStore.contract.js';
+
+/**
+ * The shared contract suites against PostgreSQL, in this file's own schema. Three pools over it: the store
+ * under test, a peer (a second bot instance using the data at the same time) and a "restarted" one.
+ */
+describe.skipIf(SKIP_PG)('PostgreSQL stores', () => {
+  let schema: TestSchema;
+  let main: PgDatabase;
+  let second: PgDatabase;
+  let restarted: PgDatabase;
+
+  beforeAll(async () => {
+    schema = await TestSchema.create();
+    [main, second, restarted] = [await schema.open(), await schema.open(), await schema.open()];
+  });
+  afterAll(() => schema?.drop());
+  beforeEach(() => schema.clear());
+
+  storageContract('PgStorage', {
+    open: async () => new PgStorage(main),
+    reopen: async () => new PgStorage(restarted),
+    peer: async () => new PgStorage(second),
+  });
+
+  ticketStoreContract('PgTicketStore', {
+    open: async () => new PgTicketStore(main),
+    reopen: async () => new PgTicketStore(restarted),
+    peer: async () => new PgTicketStore(second),
+  });
+
+  transcriptStoreContract(
+    'PgTranscriptStore',
+    async () => PgTranscriptStore.open(main),
+    async () => PgTranscriptStore.open(restarted),
+  );
+});
