@@ -56,7 +56,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const conversationState = new ConversationState(storage);
   const clock = (): Date => new Date();
   const adapter = createAdapter(config, logger, conversationState);
-  adapter.use(new SerializeTurnsMiddleware());
+  adapter.use(new SerializeTurnsMiddleware(stores.turnLock));
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
   adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(transcripts, logger)));
   // The channel needs the bot to run signal turns, and the bot needs the queue: bound late, used only later.

@@ -152,11 +152,23 @@ export class HandoffService {
     const due = (await this.o.tickets.listOpen()).filter(
       (t) => t.status === 'queued' && t.userWaiting && !t.followUpNoticeAt && Date.parse(t.createdAt) <= cutoff,
     );
+    let noticed = 0;
     for (const t of due) {
-      const marked = await this.o.tickets.update(t.id, (cur) => ({ ...cur, followUpNoticeAt: this.now() }));
-      if (marked) await this.signal(marked, { name: 'handoff.unclaimed', value: { ticketId: t.id } });
+      // Checked again under the ticket's lock: another instance's sweep (or a claim) may have got there first.
+      const marked = await this.o.tickets
+        .update(t.id, (cur) => {
+          if (cur.status !== 'queued' || cur.followUpNoticeAt) throw new TicketConflict('NotQueued', `Ticket ${cur.id} needs no notice.`);
+          return { ...cur, followUpNoticeAt: this.now() };
+        })
+        .catch((err: unknown) => {
+          if (err instanceof TicketConflict) return undefined;
+          throw err;
+        });
+      if (!marked) continue;
+      noticed += 1;
+      await this.signal(marked, { name: 'handoff.unclaimed', value: { ticketId: t.id } });
     }
-    return due.length;
+    return noticed;
   }
 
   private async change(id: string, mutate: (t: Ticket) => Ticket): Promise<Ticket | undefined> {

@@ -10,6 +10,8 @@ import { PgDatabase } from './pgDatabase.js';
 import { PgStorage } from './pgStorage.js';
 import { PgTicketStore } from './pgTicketStore.js';
 import { LowdbTicketStore, type TicketStore } from './ticketStore.js';
+import { PgTurnLock } from './pgTurnLock.js';
+import { LocalTurnLock, type TurnLock } from './turnLock.js';
 
 /** The three stores the app runs on, behind their interfaces; which implementation is the config's choice. */
 export interface Stores {
@@ -18,6 +20,8 @@ export interface Stores {
   storage: Storage;
   tickets: TicketStore;
   transcripts: TranscriptStore;
+  /** Holds each conversation's turns apart: within this process, or across instances on PostgreSQL. */
+  turnLock: TurnLock;
   /** Releases what the stores hold (the PostgreSQL pool); the embedded store has nothing to release. */
   close(): Promise<void>;
 }
@@ -26,12 +30,16 @@ export interface Stores {
 export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, logger: Logger): Promise<Stores> {
   if (config.database) {
     const db = await PgDatabase.open({ ...config.database, logger });
+    const turnLock = new PgTurnLock({ ...config.database, logger });
     return {
       kind: 'postgres',
       storage: new PgStorage(db),
       tickets: new PgTicketStore(db),
       transcripts: PgTranscriptStore.open(db),
-      close: () => db.close(),
+      turnLock,
+      close: async () => {
+        await Promise.all([db.close(), turnLock.close()]);
+      },
     };
   }
   const [storage, transcripts, tickets] = await Promise.all([
@@ -39,5 +47,5 @@ export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, l
     LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts')),
     LowdbTicketStore.open(path.join(config.dataDir, 'tickets')),
   ]);
-  return { kind: 'lowdb', storage, tickets, transcripts, close: async () => undefined };
+  return { kind: 'lowdb', storage, tickets, transcripts, turnLock: new LocalTurnLock(), close: async () => undefined };
 }
