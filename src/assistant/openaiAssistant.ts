@@ -113,6 +113,7 @@ export class OpenAIAssistant implements Assistant {
       ...facts,
       errorMessage: redact(facts.errorMessage.slice(0, MAX_INPUT_CHARS)),
       stepsTried: facts.stepsTried.map((s) => ({ title: s.title, outcome: redact(s.outcome) })),
+      ...(facts.errorCode && { errorCode: redact(facts.errorCode) }),
     };
     const reply = await this.ask('summary', ctx, SUMMARY_PROMPT, data, zodResponseFormat(summaryReplySchema, 'summary'), summaryReplySchema);
     const text = reply ? firstSentences(cleanModelText(redact(reply.summary), 600), 2) : '';

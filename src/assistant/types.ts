@@ -1,5 +1,4 @@
 import type { TicketFieldName } from '../tickets/fields.js';
-import type { StepTried } from '../tickets/ticket.js';
 
 /** Ticket fields found in a message, already validated and normalised by the ticket field schemas. */
 export type SpottedFields = Partial<Record<TicketFieldName, string>>;
@@ -36,13 +35,13 @@ export interface GroundedAnswer {
 
 /** What the agent's case summary is written from: the structured ticket, minus who the user is. */
 export interface CaseFacts {
-  categoryTitle: string;
+  category: string;
   priority: string;
   errorMessage: string;
   errorCode?: string;
-  stepsTried: StepTried[];
-  escalatedFrom: string;
-  /** Which optional details the user gave, by label (values stay on the ticket). */
+  escalatedBecause: string;
+  stepsTried: { title: string; outcome: string }[];
+  /** Labels of the other ticket fields the user gave (their values stay on the ticket). */
   detailsGiven: string[];
 }
 
