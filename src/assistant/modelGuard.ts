@@ -78,19 +78,20 @@ export class ModelGuard {
 
   async run<T>(conversationId: string, call: (signal: AbortSignal) => Promise<T>, before?: () => Promise<void>): Promise<Guarded<T>> {
     if (this.remaining(conversationId) === 0) return { ok: false, reason: 'budget' };
-    if (this.breaker.state === CircuitState.Open || this.breaker.state === CircuitState.Isolated) return { ok: false, reason: 'breaker-open' };
     this.spend(conversationId);
     let deadline: AbortSignal | undefined;
     try {
-      await before?.();
-      const value = await this.policy.execute(({ signal }) => {
+      // The breaker decides inside execute (an open circuit turns half-open there once the cool-down is
+      // over), so `before` runs only when a request really goes out.
+      const value = await this.policy.execute(async ({ signal }) => {
         deadline = signal;
+        await before?.();
         return call(signal);
       });
       return { ok: true, value };
     } catch (err) {
       const reason = deadline?.aborted ? 'timeout' : reasonOf(err);
-      // Refused by a half-open breaker (another call is the trial): nothing was sent, so nothing is spent.
+      // Refused by the breaker: nothing was sent, so nothing is spent.
       if (reason === 'breaker-open') this.spend(conversationId, -1);
       return { ok: false, reason };
     }

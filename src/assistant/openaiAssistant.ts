@@ -82,8 +82,10 @@ export class OpenAIAssistant implements Assistant {
     const fields = checkSpottedFields(reply.fields, message, this.clock());
     if (reply.kind === 'question') return { ...fallback, confident: false, question: true, fields, via: 'model' };
     const node = reply.node_id;
-    // Only ids of the tree count; anything else (a typo, an injected "resolved") is "not understood".
-    if (node === null || !this.topics.some((t) => t.id === node)) return { ...fallback, fields, via: 'model' };
+    if (node === null) return { ...fallback, fields, via: 'model' };
+    // Only ids of the tree count; anything else (a typo, an injected "resolved") is "not understood", and a
+    // reply that went that far off the rails is not trusted for fields either.
+    if (!this.topics.some((t) => t.id === node)) return { ...fallback, via: 'model' };
     const candidates = [node, ...fallback.candidates.filter((c) => c !== node)];
     return { node, confident: reply.confidence >= this.o.config.routeThreshold, candidates, question: false, fields, via: 'model' };
   }
