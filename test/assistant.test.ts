@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../src/paths.js';
+import { loadLabelledSet } from '../src/recognizer/evaluate.js';
 import type { OpenAIConfig } from '../src/config.js';
 import { LocalAssistant } from '../src/assistant/localAssistant.js';
 import { OpenAIAssistant } from '../src/assistant/openaiAssistant.js';
@@ -14,6 +19,7 @@ const recognizer = new LocalRecognizer(tree);
 const KEY = 'sk-test-0123456789abcdefSECRET';
 const UNSURE = 'my authenticator thing is acting weird since the update';
 const ctx = (conversationId = 'conv-a') => ({ conversationId });
+const run = promisify(execFile);
 let fake: FakeOpenAI;
 
 function assistant(overrides: Partial<OpenAIConfig> = {}): OpenAIAssistant {
@@ -278,5 +284,29 @@ describe('case summary', () => {
 
   it('returns null when the model fails', async () => {
     expect(await assistant().summarise(facts, ctx())).toBeNull();
+  });
+});
+
+describe('npm run eval:routing', () => {
+  it('prints accuracy and latency for the local path, the model alone and the bot, against an OpenAI-compatible server', async () => {
+    const labels = new Map(loadLabelledSet(path.join(projectRoot(), 'test/fixtures/recognizer-phrases.yaml')).map((p) => [p.text, p.intent]));
+    // An oracle: the model rows must then show every phrase right, and the bot row the local misses it keeps.
+    fake.setResponder((req) => routeReply(labels.get(String(req.data.message)) ?? null, 0.9));
+    // Empty values are "unset" but keep a developer's .env from filling them in.
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: '' };
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/assistant/evaluateRoutingCli.ts'], { cwd: projectRoot(), env });
+    expect(stdout).toMatch(/^local recognizer +95\/110 +86\.4% +106\/110 +96\.4%/m);
+    expect(stdout).toMatch(/^model alone +110\/110 100\.0%/m);
+    expect(stdout).toMatch(/^bot: local first, model if unsure \(\d+ asked of the model\) +\d+\/110/m);
+    expect(stdout).toMatch(/latency ms \(mean \/ p50 \/ p95 \/ max\)/);
+    expect(stdout).toContain('not answered by it (the local path answered instead): none');
+    expect(fake.requests.length).toBeGreaterThan(110);
+  });
+
+  it('prints the local path only when no model is configured', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/assistant/evaluateRoutingCli.ts'], { cwd: projectRoot(), env });
+    expect(stdout).toContain('model: off');
+    expect(stdout).not.toContain('model alone');
   });
 });
