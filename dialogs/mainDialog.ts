@@ -8,6 +8,8 @@ import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
 import { recordOutcome } from './recordOutcome.js';
 import { TICKET_DIALOG, TicketDialog } from './ticketDialog.js';
 import type { Outcome } from '../src/tree/types.js';
+import type { Assistant } from '../src/assistant/types.js';
+import { answerReply, assistantFor, turnCallContext } from './freeText.js';
 
 export const MAIN_DIALOG = 'main';
 
@@ -26,8 +28,11 @@ const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|ok|okay|cool|perfect)\b
  * help desk) and handles the commands that work at any turn (start over, help, cancel, talk to a person).
  */
 export class MainDialog extends ComponentDialog {
+  private readonly assistant: Assistant;
+
   constructor(private readonly services: DialogServices) {
     super(MAIN_DIALOG);
+    this.assistant = assistantFor(services);
     this.addDialog(new TreeWalkerDialog(services));
     this.addDialog(new TicketDialog(services));
     this.addDialog(new HandoffDialog(services));
@@ -35,7 +40,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   protected override async onBeginDialog(inner: DialogContext, options: MainOptions = {}): Promise<DialogTurnResult> {
-    const { walker, recognizer, threshold } = this.services;
+    const { walker } = this.services;
     const index = walker.tree.index;
     const text = options.text?.trim() ?? '';
     if (options.welcome) await this.say(inner, index.welcome);
@@ -54,14 +59,25 @@ export class MainDialog extends ComponentDialog {
     const rootState = walker.start(walker.rootId).state;
     const menuAnswer = understandAnswer(text, 'choice', walker.expected(rootState));
     if (menuAnswer) return this.walk(inner, { menuAnswer });
-    const guess = await recognizer.classify(text);
-    if (guess.intent && guess.confidence >= threshold) {
-      return this.walk(inner, { startAt: guess.intent, reason: 'free text', intro: `Let's look at **${walker.node(guess.intent).title}**.` });
+    return this.freeText(inner, text);
+  }
+
+  /** A first message in the user's own words: a branch, a question to answer, guesses, or the menu. */
+  private async freeText(inner: DialogContext, text: string): Promise<DialogTurnResult> {
+    const { walker } = this.services;
+    const ctx = turnCallContext(inner.context);
+    const routing = await this.assistant.route(text, ctx);
+    const spotted = routing.fields;
+    if (routing.confident && routing.node) {
+      return this.walk(inner, { startAt: routing.node, reason: 'free text', intro: `Let's look at **${walker.node(routing.node).title}**.`, spotted });
     }
-    if (guess.intent) {
-      return this.walk(inner, { guesses: [guess.intent, ...guess.alternatives.map((a) => a.intent)] });
+    if (routing.question) {
+      const reply = answerReply(await this.assistant.answer(text, ctx));
+      const more = "If that doesn't settle it, pick a topic below or type **talk to a person** to ask the help desk.";
+      if (reply) return this.walk(inner, { intro: `${reply}\n\n${more}`, spotted });
     }
-    return this.walk(inner, { intro: "I couldn't tell what the problem is from that. Here's what I can help with:" });
+    if (routing.candidates.length) return this.walk(inner, { guesses: routing.candidates, spotted });
+    return this.walk(inner, { intro: "I couldn't tell what the problem is from that. Here's what I can help with:", spotted });
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {

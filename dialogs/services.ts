@@ -1,3 +1,4 @@
+import type { Assistant } from '../src/assistant/types.js';
 import type { HandoffService } from '../src/handoff/handoffService.js';
 import type { IntentRecognizer } from '../src/recognizer/types.js';
 import type { OutcomeStore } from '../src/stores/outcomeStore.js';
@@ -12,4 +13,9 @@ export interface DialogServices {
   /** Recognizer confidence at or above which free text jumps straight to a branch. */
   threshold: number;
   clock: () => Date;
+  /**
+   * Free-text routing, grounded answers and case summaries (src/assistant). Absent means the local path
+   * built from `recognizer` and `threshold`, exactly the bot without a model.
+   */
+  assistant?: Assistant;
 }

@@ -4,7 +4,9 @@ import type { TicketFieldName } from '../src/tickets/fields.js';
 import { buildSummary, summaryToJson } from '../src/tickets/summary.js';
 import type { StepTried, TicketFields } from '../src/tickets/ticket.js';
 import type { WalkState } from '../src/tree/types.js';
+import { caseFactsOf } from '../src/assistant/caseFacts.js';
 import { conversationLink } from './conversationLink.js';
+import { assistantFor } from './freeText.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog.js';
 import { recordOutcome } from './recordOutcome.js';
 import type { DialogServices } from './services.js';
@@ -40,6 +42,9 @@ export async function submitTicket(
     escalatedFrom: walk.path.at(-2)?.answer === ASKED_FOR_PERSON ? ASKED_FOR_PERSON : last,
     conversation: conversationLink(dc.context),
     userName: dc.context.activity.from?.name,
+  }, {
+    // In the background: the confirmation below does not wait for the model.
+    summarise: (summary) => assistantFor(services).summarise(caseFactsOf(summary), { conversationId: dc.context.activity.conversation.id }),
   });
   await recordOutcome(services, dc.context, walk, 'escalated', { ticketId: ticket.id });
   // The Bot Framework handoff event, so a channel or an agent hub that understands it can route the

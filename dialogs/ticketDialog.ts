@@ -3,6 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { parseErrorDetails } from '../src/tickets/errorDetails.js';
 import { TICKET_FIELDS, completeTimestamp, parseField, type FieldResult, type FieldSpec, type TicketFieldName } from '../src/tickets/fields.js';
 import type { ChoiceOption, Output, WalkState } from '../src/tree/types.js';
+import type { SpottedFields } from '../src/assistant/types.js';
 import { parseContextOf } from './parseContext.js';
 import { renderOutputs } from './renderOutputs.js';
 import type { DialogServices } from './services.js';
@@ -14,6 +15,8 @@ export const TICKET_DIALOG = 'ticket';
 
 export interface TicketOptions {
   walk: WalkState;
+  /** Fields already found (validated) in the user's earlier messages: filled in, shown on the review card. */
+  spotted?: SpottedFields;
 }
 
 interface TicketState {
@@ -55,9 +58,13 @@ export class TicketDialog extends Dialog<TicketOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options: TicketOptions): Promise<DialogTurnResult> {
-    const state: TicketState = { walk: options.walk, values: {}, skipped: [], extras: {}, phase: 'collect', editing: false };
+    const values = { ...options.spotted };
+    const state: TicketState = { walk: options.walk, values, skipped: [], extras: {}, phase: 'collect', editing: false };
     dc.activeDialog!.state = state;
-    return this.next(dc, state, [{ kind: 'text', text: this.services.walker.tree.index.escalation.intro }]);
+    const intro: Output[] = [{ kind: 'text', text: this.services.walker.tree.index.escalation.intro }];
+    const known = TICKET_FIELDS.filter((f) => values[f.name] !== undefined).map((f) => f.label);
+    if (known.length) intro.push({ kind: 'text', text: `From what you wrote I already have: ${known.join(', ')}. You can change any of it before it's sent.` });
+    return this.next(dc, state, intro);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {

@@ -7,6 +7,8 @@ import { renderOutputs } from './renderOutputs.js';
 import { understandAnswer } from './understandAnswer.js';
 import { recordOutcome } from './recordOutcome.js';
 import { TICKET_DIALOG, type TicketOptions } from './ticketDialog.js';
+import type { Assistant, SpottedFields } from '../src/assistant/types.js';
+import { answerReply, assistantFor, turnCallContext } from './freeText.js';
 
 export const TREE_WALKER_DIALOG = 'treeWalker';
 
@@ -23,6 +25,8 @@ export interface WalkOptions {
   guesses?: string[];
   /** A line to say before the first prompt. */
   intro?: string;
+  /** Ticket fields already found in what the user wrote, for the ticket if the walk escalates. */
+  spotted?: SpottedFields;
 }
 
 /** How a walk ended, handed to the parent dialog. */
@@ -34,6 +38,7 @@ export interface WalkResult {
 
 interface InstanceState {
   walk: WalkState;
+  spotted?: SpottedFields;
 }
 
 /**
@@ -41,8 +46,11 @@ interface InstanceState {
  * current prompt, or treats it as free text about a (possibly different) problem, and shows what comes next.
  */
 export class TreeWalkerDialog extends Dialog<WalkOptions> {
+  private readonly assistant: Assistant;
+
   constructor(private readonly services: DialogServices) {
     super(TREE_WALKER_DIALOG);
+    this.assistant = assistantFor(services);
   }
 
   override async beginDialog(dc: DialogContext, options: WalkOptions = {}): Promise<DialogTurnResult> {
@@ -58,14 +66,16 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     } else {
       step = walker.start(options.startAt ?? walker.rootId, now);
     }
+    if (options.spotted && Object.keys(options.spotted).length) (dc.activeDialog!.state as InstanceState).spotted = options.spotted;
     return this.apply(dc, step, options.intro);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const activity = dc.context.activity;
     if (activity.type !== 'message') return Dialog.EndOfTurn;
-    const { walker, recognizer, threshold } = this.services;
-    const state = (dc.activeDialog!.state as InstanceState).walk;
+    const { walker } = this.services;
+    const instance = dc.activeDialog!.state as InstanceState;
+    const state = instance.walk;
     const text = (activity.text ?? '').trim();
 
     const answer = understandAnswer(text, state.awaiting, walker.expected(state));
@@ -76,14 +86,21 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
       await this.record(dc.context, state);
       return dc.endDialog({ outcome: state.outcome, restartWith: text } satisfies WalkResult);
     }
-    const guess = text ? await recognizer.classify(text) : undefined;
-    if (guess?.intent && guess.confidence >= threshold && guess.intent !== state.node) {
-      const intro = `It sounds like this is about **${walker.node(guess.intent).title}**.`;
-      return this.apply(dc, walker.jump(state, guess.intent, 'changed topic'), intro);
+    if (!text) return this.apply(dc, walker.reprompt(state, ui.notUnderstood));
+    const ctx = turnCallContext(dc.context);
+    const routing = await this.assistant.route(text, ctx);
+    instance.spotted = { ...instance.spotted, ...routing.fields };
+    if (routing.confident && routing.node && routing.node !== state.node) {
+      const intro = `It sounds like this is about **${walker.node(routing.node).title}**.`;
+      return this.apply(dc, walker.jump(state, routing.node, 'changed topic'), intro);
     }
-    if (state.node === walker.rootId && guess?.intent) {
-      const ids = [guess.intent, ...guess.alternatives.map((a) => a.intent)].filter((id) => id !== walker.rootId);
-      return this.apply(dc, walker.offerGuesses(state, ids));
+    if (routing.question) {
+      // A side question mid-walk: answer it, then the same prompt again (not counted as a miss).
+      const reply = answerReply(await this.assistant.answer(text, ctx));
+      if (reply) return this.apply(dc, walker.reprompt(state), reply);
+    }
+    if (state.node === walker.rootId && routing.candidates.length) {
+      return this.apply(dc, walker.offerGuesses(state, routing.candidates.filter((id) => id !== walker.rootId)));
     }
     return this.apply(dc, walker.reprompt(state, ui.notUnderstood));
   }
@@ -98,7 +115,8 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     await this.send(dc.context, outputs);
     if (step.state.outcome === 'escalated') {
       // The ticket dialog records the walk once the ticket exists (or the user gives up on it).
-      return dc.replaceDialog(TICKET_DIALOG, { walk: step.state } satisfies TicketOptions);
+      const { spotted } = dc.activeDialog!.state as InstanceState;
+      return dc.replaceDialog(TICKET_DIALOG, { walk: step.state, spotted } satisfies TicketOptions);
     }
     if (step.state.awaiting === 'none') {
       await this.record(dc.context, step.state);

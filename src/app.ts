@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { loadKnowledge, type KnowledgeTree } from './knowledge/loader.js';
 import { LocalRecognizer } from './recognizer/localRecognizer.js';
 import { openStores } from './stores/openStores.js';
+import { createAssistant } from './assistant/createAssistant.js';
 import type { TranscriptStore } from './transcripts/types.js';
 import { TreeWalker } from './tree/walker.js';
 import { createAdapter } from './bot/adapter.js';
@@ -69,13 +70,16 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     clock,
     unclaimedAfterMs: config.handoffUnclaimedMs,
   });
+  const recognizer = new LocalRecognizer(tree);
   bot = new HelpdeskBot(conversationState, {
     walker: new TreeWalker(tree),
-    recognizer: new LocalRecognizer(tree),
+    recognizer,
     outcomes: transcripts,
     handoff,
     threshold: config.recognizerThreshold,
     clock,
+    // Local only unless OPENAI_API_KEY or OPENAI_BASE_URL is set.
+    assistant: createAssistant(config, tree, recognizer, logger),
   });
   const server = createServer({
     adapter,
@@ -130,7 +134,8 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  logger.info({ url, localDirectLine: config.localDirectLine, authenticated: config.app.id !== '', store: stores.kind }, 'bot listening');
+  const model = config.openai && { model: config.openai.model, baseUrl: config.openai.baseUrl ?? 'api.openai.com' };
+  logger.info({ url, localDirectLine: config.localDirectLine, authenticated: config.app.id !== '', store: stores.kind, model: model || 'off' }, 'bot listening');
 
   return {
     server,

@@ -60,6 +60,19 @@ const envSchema = z.object({
     .string()
     .regex(SCHEMA_NAME, 'must be a lower-case identifier: letters, digits and _, not starting with a digit, at most 63 characters')
     .default('public'),
+  /** The optional model: on when a key or a base URL (Azure OpenAI, a local OpenAI-compatible server) is set. */
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Longest the bot waits for one model call, its one retry included, before taking the local path. */
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Model calls one conversation may make; past it the conversation stays on the local path. */
+  OPENAI_BUDGET_PER_CONVERSATION: z.coerce.number().int().min(0).max(1000).default(20),
+  /** Consecutive failed calls that open the circuit breaker, and how long it stays open before one trial call. */
+  OPENAI_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  OPENAI_BREAKER_COOLDOWN_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  /** Model confidence at or above which its branch is taken directly; below, it leads the guesses. */
+  OPENAI_ROUTE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
 });
 
 function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token: string }[] {
@@ -95,6 +108,19 @@ export interface Config {
   rateLimits: { clientPerMinute: number; conversationPerMinute: number };
   /** Set: the PostgreSQL store; unset: the embedded lowdb store in dataDir. */
   database: { url: string; poolSize: number; schema: string } | undefined;
+  /** Undefined when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: the bot runs on the local path only. */
+  openai: OpenAIConfig | undefined;
+}
+
+export interface OpenAIConfig {
+  /** A secret: never logged (the logger censors `apiKey`). Empty for servers that need none. */
+  apiKey: string;
+  baseUrl: string | undefined;
+  model: string;
+  timeoutMs: number;
+  budgetPerConversation: number;
+  breaker: { failures: number; cooldownMs: number };
+  routeThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +160,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     handoffUnclaimedMs: e.HANDOFF_UNCLAIMED_MINUTES * 60_000,
     rateLimits: { clientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE, conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.PG_POOL_SIZE, schema: e.PG_SCHEMA } : undefined,
+    openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL
+      ? {
+          apiKey: e.OPENAI_API_KEY ?? '',
+          baseUrl: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          budgetPerConversation: e.OPENAI_BUDGET_PER_CONVERSATION,
+          breaker: { failures: e.OPENAI_BREAKER_FAILURES, cooldownMs: e.OPENAI_BREAKER_COOLDOWN_SECONDS * 1000 },
+          routeThreshold: e.OPENAI_ROUTE_THRESHOLD,
+        }
+      : undefined,
   };
 }
 

@@ -17,6 +17,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           '*.password',
           '*.MicrosoftAppPassword',
           '*.token',
+          // The model's API key, wherever a caller nests the config.
+          'apiKey',
+          '*.apiKey',
+          '*.*.apiKey',
           'activity.text',
           'text',
         ],

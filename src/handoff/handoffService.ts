@@ -1,7 +1,7 @@
 import { customAlphabet } from 'nanoid';
 import type { Logger } from '../logger.js';
 import { TicketConflict, type TicketStore } from '../stores/ticketStore.js';
-import { buildSummary, summaryToAdaptiveCard } from '../tickets/summary.js';
+import { buildSummary, summaryToAdaptiveCard, type CaseSummary } from '../tickets/summary.js';
 import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
 import type { Notifier } from '../tickets/webhookNotifier.js';
 import { redact } from '../transcripts/redact.js';
@@ -9,6 +9,9 @@ import type { QueueSignal, UserChannel } from './userChannel.js';
 
 // No 0/O, 1/I/L: ticket ids get read out over the phone.
 const ticketSuffix = customAlphabet('23456789ABCDEFGHJKMNPQRSTUVWXYZ', 6);
+
+/** Writes the two-sentence case summary for the agent; null when there is none (no model, or it failed). */
+export type Summariser = (summary: CaseSummary) => Promise<string | null>;
 
 export interface NewTicket {
   fields: TicketFields;
@@ -55,16 +58,32 @@ const byQueueOrder = (a: Ticket, b: Ticket): number =>
 export class HandoffService {
   constructor(private readonly o: HandoffOptions) {}
 
-  async openTicket(input: NewTicket): Promise<{ ticket: Ticket; position: number }> {
+  /**
+   * Stores a new ticket and returns at once. `summarise` (the model's case summary) runs afterwards, in the
+   * background and bounded by the model's timeout, so the user's confirmation never waits for it.
+   */
+  async openTicket(input: NewTicket, options: { summarise?: Summariser } = {}): Promise<{ ticket: Ticket; position: number }> {
     const now = this.o.clock().toISOString();
     // Free text is stored redacted (a code or phone number typed into the message), like transcripts.
     const fields = { ...input.fields, errorMessage: redact(input.fields.errorMessage) };
     const ticket: Ticket = { ...input, fields, id: `MFA-${ticketSuffix()}`, status: 'queued', createdAt: now, updatedAt: now, userWaiting: true, messages: [] };
     await this.o.tickets.create(ticket);
-    // Stored first, announced second: a webhook failure is logged by the notifier and never loses the ticket.
-    const card = summaryToAdaptiveCard(buildSummary(ticket, this.o.clock()));
-    void this.o.notifier.notify(card, { ticketId: ticket.id }).catch(() => undefined);
+    void this.announce(ticket, options.summarise);
     return { ticket, position: await this.positionOf(ticket.id) };
+  }
+
+  /** Adds the model's summary when one comes, then posts the card, so the channel gets it too. Never throws. */
+  private async announce(ticket: Ticket, summarise: Summariser | undefined): Promise<void> {
+    let current = ticket;
+    if (summarise) {
+      const text = await summarise(buildSummary(ticket, this.o.clock())).catch(() => null);
+      const at = this.now();
+      const updated = text ? await this.o.tickets.update(ticket.id, (t) => ({ ...t, modelSummary: { text, at } })).catch(() => undefined) : undefined;
+      current = updated ?? current;
+    }
+    // Stored first, announced second: a webhook failure is logged by the notifier and never loses the ticket.
+    const card = summaryToAdaptiveCard(buildSummary(current, this.o.clock()));
+    await this.o.notifier.notify(card, { ticketId: ticket.id }).catch(() => undefined);
   }
 
   async get(id: string): Promise<Ticket | undefined> {

@@ -17,6 +17,17 @@ export interface Evaluation {
   /** The label is among the top 3 (what a user sees when the bot is unsure and offers guesses). */
   inTop3: number;
   misses: { text: string; expected: string; got: string | null; confidence: number }[];
+  /** Time per phrase, in milliseconds. */
+  latency: { mean: number; p50: number; p95: number; max: number };
+}
+
+/** One routing decision, whatever made it: the local recognizer, the model, or both. */
+export interface Verdict {
+  intent: string | null;
+  confident: boolean;
+  /** The best guesses, best first (the first is `intent`). */
+  top: string[];
+  confidence?: number;
 }
 
 export function loadLabelledSet(file: string): LabelledPhrase[] {
@@ -24,16 +35,32 @@ export function loadLabelledSet(file: string): LabelledPhrase[] {
 }
 
 export async function evaluate(recognizer: IntentRecognizer, phrases: LabelledPhrase[], threshold: number): Promise<Evaluation> {
-  const result: Evaluation = { total: phrases.length, correct: 0, confidentCorrect: 0, confidentWrong: 0, inTop3: 0, misses: [] };
-  for (const { text, intent } of phrases) {
+  return evaluateRouting(async (text) => {
     const c = await recognizer.classify(text);
-    const top3 = [c.intent, ...c.alternatives.map((a) => a.intent)].slice(0, 3);
-    const confident = c.confidence >= threshold;
-    if (c.intent === intent) result.correct += 1;
-    else result.misses.push({ text, expected: intent, got: c.intent, confidence: c.confidence });
-    if (confident && c.intent === intent) result.confidentCorrect += 1;
-    if (confident && c.intent !== intent) result.confidentWrong += 1;
-    if (top3.includes(intent)) result.inTop3 += 1;
+    return { intent: c.intent, confident: c.confidence >= threshold, top: [c.intent, ...c.alternatives.map((a) => a.intent)].filter((i): i is string => i !== null), confidence: c.confidence };
+  }, phrases);
+}
+
+/** Accuracy and latency of any routing path on a labelled phrase set, one phrase at a time. */
+export async function evaluateRouting(route: (text: string, index: number) => Promise<Verdict>, phrases: LabelledPhrase[]): Promise<Evaluation> {
+  const result: Omit<Evaluation, 'latency'> = { total: phrases.length, correct: 0, confidentCorrect: 0, confidentWrong: 0, inTop3: 0, misses: [] };
+  const times: number[] = [];
+  for (const [index, { text, intent }] of phrases.entries()) {
+    const started = performance.now();
+    const v = await route(text, index);
+    times.push(performance.now() - started);
+    if (v.intent === intent) result.correct += 1;
+    else result.misses.push({ text, expected: intent, got: v.intent, confidence: v.confidence ?? (v.confident ? 1 : 0) });
+    if (v.confident && v.intent === intent) result.confidentCorrect += 1;
+    if (v.confident && v.intent !== intent) result.confidentWrong += 1;
+    if (v.top.slice(0, 3).includes(intent)) result.inTop3 += 1;
   }
-  return result;
+  return { ...result, latency: latencyOf(times) };
+}
+
+function latencyOf(times: number[]): Evaluation['latency'] {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  return { mean: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)), p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted.at(-1) ?? 0) };
 }

@@ -16,6 +16,7 @@ console.log(`top-1 accuracy:        ${e.correct}/${e.total} = ${pct(e.correct)}`
 console.log(`in top 3 (guesses):    ${e.inTop3}/${e.total} = ${pct(e.inTop3)}`);
 console.log(`confident and right:   ${e.confidentCorrect}/${e.total} = ${pct(e.confidentCorrect)}`);
 console.log(`confident but wrong:   ${e.confidentWrong}/${e.total} = ${pct(e.confidentWrong)}`);
+console.log(`latency per phrase:    mean ${e.latency.mean} ms, p95 ${e.latency.p95} ms (npm run eval:routing compares the model path)`);
 if (process.argv.includes('--misses') || process.env.SHOW_MISSES) {
   for (const m of e.misses) console.log(`  miss: "${m.text}" expected ${m.expected}, got ${m.got} (${m.confidence})`);
 }

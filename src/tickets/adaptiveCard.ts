@@ -70,6 +70,9 @@ export function escapeMarkdown(s: string, html: 'entities' | 'backslash' = 'enti
 
 const esc = (s: string) => escapeMarkdown(s, 'backslash');
 const PRIORITY_COLOR: Record<CaseSummary['priority'], CardColor> = { urgent: 'Attention', high: 'Warning', normal: 'Default' };
+/** Says who wrote it, so an agent reads the model's summary as a pointer and checks the fields. */
+export const MODEL_SUMMARY_LABEL = 'Summary (written by AI from the fields below)';
+
 export const STATUS_LABEL: Record<CaseSummary['status'], string> = {
   queued: 'Waiting for an agent', assigned: 'Assigned', resolved: 'Resolved', 'closed-without-agent': 'Closed without an agent',
 };
@@ -100,6 +103,7 @@ export function summaryToAdaptiveCard(s: CaseSummary): AdaptiveCard {
     para(`Ticket ${esc(s.ticketId)} · ${esc(s.categoryTitle)}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
     para(esc(s.headline), { size: 'Large', weight: 'Bolder', style: 'heading' }),
     para(esc(s.priorityLabel), { id: 'priority', weight: 'Bolder', color: PRIORITY_COLOR[s.priority] }),
+    ...(s.modelSummary ? [para(`${MODEL_SUMMARY_LABEL}: ${esc(s.modelSummary)}`, { id: 'modelSummary', isSubtle: true })] : []),
     { type: 'FactSet', id: 'who', facts: whoFacts },
     heading('Problem'),
     para(esc(s.problem.errorMessage), { id: 'errorMessage' }),

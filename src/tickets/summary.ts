@@ -1,8 +1,8 @@
-import { STATUS_LABEL, escapeMarkdown, oneLine, summaryToAdaptiveCard, type AdaptiveCard } from './adaptiveCard.js';
+import { MODEL_SUMMARY_LABEL, STATUS_LABEL, escapeMarkdown, oneLine, summaryToAdaptiveCard, type AdaptiveCard } from './adaptiveCard.js';
 import { TICKET_FIELDS, type TicketFieldName } from './fields.js';
 import type { Priority, Ticket, TicketStatus } from './ticket.js';
 
-export { summaryToAdaptiveCard, type AdaptiveCard };
+export { MODEL_SUMMARY_LABEL, summaryToAdaptiveCard, type AdaptiveCard };
 
 /** What an agent needs to act on a ticket without reading the transcript; rendered for the console, logs and Teams. */
 export interface CaseSummary {
@@ -13,6 +13,8 @@ export interface CaseSummary {
   category: string;
   categoryTitle: string;
   headline: string;
+  /** The model's two-sentence overview, when a model wrote one; every fact below stands on its own. */
+  modelSummary?: string;
   who: { userId: string; userName?: string; accountType?: string; channel: string };
   problem: { errorMessage: string; errorCode?: string; escalatedBecause: string };
   stepsTried: { title: string; outcome: string }[];
@@ -143,6 +145,7 @@ export function buildSummary(ticket: Ticket, now: Date, options: SummaryOptions 
     category: ticket.category,
     categoryTitle: ticket.categoryTitle,
     headline,
+    ...(nonEmpty(ticket.modelSummary?.text) && { modelSummary: ticket.modelSummary!.text }),
     who: {
       userId: f.userId,
       ...(nonEmpty(ticket.userName) && { userName: ticket.userName }),
@@ -170,6 +173,7 @@ export function summaryToMarkdown(s: CaseSummary): string {
     `**Ticket:** ${md(s.ticketId)} · **Priority:** ${md(s.priorityLabel)} · **Status:** ${md(STATUS_LABEL[s.status])}`,
     `**Category:** ${md(s.categoryTitle || s.category)} · **Waiting:** ${s.waitingMinutes} min${s.assignedTo ? ` · **Agent:** ${md(s.assignedTo)}` : ''}`,
     '',
+    ...(s.modelSummary ? [`**${MODEL_SUMMARY_LABEL}:** ${md(s.modelSummary)}`, ''] : []),
     `**Who:** ${who}${s.who.accountType ? `, ${md(s.who.accountType)} account` : ''}, via ${md(s.who.channel)}`,
     '',
     `**Problem:** ${md(s.problem.errorMessage)}`,
@@ -198,6 +202,7 @@ export function summaryToText(s: CaseSummary): string {
     t(s.headline),
     `Ticket ${t(s.ticketId)} | ${t(s.priorityLabel)} | ${STATUS_LABEL[s.status]} | waiting ${s.waitingMinutes} min${s.assignedTo ? ` | agent ${t(s.assignedTo)}` : ''}`,
     `Category: ${t(s.categoryTitle || s.category)}`,
+    ...(s.modelSummary ? [`${MODEL_SUMMARY_LABEL}: ${t(s.modelSummary)}`] : []),
     `Who: ${s.who.userName ? `${t(s.who.userName)} <${t(s.who.userId)}>` : t(s.who.userId)}${s.who.accountType ? `, ${t(s.who.accountType)} account` : ''}, via ${t(s.who.channel)}`,
     `Problem: ${t(s.problem.errorMessage)}`,
     ...(s.problem.errorCode ? [`Error code: ${t(s.problem.errorCode)}`] : []),

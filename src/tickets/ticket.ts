@@ -66,4 +66,6 @@ export interface Ticket {
   userWaiting: boolean;
   rating?: number;
   messages: TicketMessage[];
+  /** Two sentences a language model wrote for the agent on top of the fields (never instead of them). */
+  modelSummary?: { text: string; at: string };
 }

@@ -16,6 +16,7 @@ import { markQueueSignal } from '../../dialogs/queueSignal.js';
 import { createLogger } from '../../src/logger.js';
 import { LowdbTicketStore } from '../../src/stores/ticketStore.js';
 import { noopNotifier } from '../../src/tickets/webhookNotifier.js';
+import type { Assistant } from '../../src/assistant/types.js';
 
 export const realKnowledge = (): KnowledgeTree => loadKnowledge(path.join(projectRoot(), 'knowledge'));
 
@@ -50,6 +51,8 @@ export async function createHarness(
     conversationId?: string;
     now?: () => Date;
     unclaimedAfterMs?: number;
+    /** Build the assistant the bot uses (the OpenAI one against a fake server); the local path when omitted. */
+    assistant?: (tree: KnowledgeTree, recognizer: LocalRecognizer) => Assistant;
   } = {},
 ): Promise<Harness> {
   const tree = options.tree ?? realKnowledge();
@@ -79,13 +82,15 @@ export async function createHarness(
     clock,
     unclaimedAfterMs: options.unclaimedAfterMs ?? 15 * 60_000,
   });
+  const recognizer = new LocalRecognizer(tree);
   const bot = new HelpdeskBot(state, {
     walker: new TreeWalker(tree),
-    recognizer: new LocalRecognizer(tree),
+    recognizer,
     outcomes,
     handoff,
     threshold: 0.5,
     clock,
+    ...(options.assistant && { assistant: options.assistant(tree, recognizer) }),
   });
   adapter = new TestAdapter(async (context) => bot.run(context), {
     channelId: options.channelId ?? 'test',

@@ -39,7 +39,9 @@ export async function spawnBot(env: Record<string, string>, { readyTimeoutMs = 3
   const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     // No inherited .env surprises: main.ts loads .env but variables set here win.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
+    // Blank, not absent: main.ts loads .env without overriding variables already set, and a developer's .env
+    // must not point a test bot at a real model or database.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

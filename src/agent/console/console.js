@@ -208,6 +208,8 @@
     $('ticket-meta').replaceChildren(badge(s.priority), ' ', el('strong', null, s.priorityLabel), ' · ',
       s.categoryTitle, ' · ', s.ticketId, ' · ', `waiting ${s.waitingMinutes} min`);
     const blocks = [
+      // Written by a model (only when one is configured): labelled as such, above the facts it summarises.
+      ...(s.modelSummary ? [block('Summary (written by AI from the fields below)', el('p', { className: 'model-summary' }, s.modelSummary))] : []),
       el('section', { className: 'block next-step' }, el('h3', null, 'Suggested next step'), el('p', null, s.suggestedNextStep)),
       block('Who', facts([['User ID', s.who.userId], ['Name', s.who.userName], ['Account type', s.who.accountType],
         ['Channel', s.who.channel]])),

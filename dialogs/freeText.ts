@@ -1,0 +1,36 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { LocalAssistant } from '../src/assistant/localAssistant.js';
+import type { AnswerResult, Assistant, CallContext } from '../src/assistant/types.js';
+import type { DialogServices } from './services.js';
+
+/** The services' assistant, or the local path built from the recognizer when none was handed in. */
+export function assistantFor(services: DialogServices): Assistant {
+  return services.assistant ?? new LocalAssistant(services.recognizer, services.threshold);
+}
+
+/**
+ * One turn's context for the assistant. The typing indicator goes out only when a model call really starts
+ * (never on the local path), and once per turn however many calls follow; a general typing middleware can
+ * run beside it, since a second typing activity changes nothing the user sees.
+ */
+export function turnCallContext(context: TurnContext): CallContext {
+  let typing = false;
+  return {
+    conversationId: context.activity.conversation.id,
+    beforeModelCall: async () => {
+      if (typing) return;
+      typing = true;
+      await context.sendActivity({ type: ActivityTypes.Typing });
+    },
+  };
+}
+
+export const NOT_COVERED = "I don't know that one: my guides don't cover it, and I'd rather not guess.";
+
+/** The reply to a question the assistant took on; undefined when it could not (carry on as without a model). */
+export function answerReply(result: AnswerResult): string | undefined {
+  if (result.kind === 'unavailable') return undefined;
+  if (result.kind === 'not-covered') return NOT_COVERED;
+  const guides = result.passages.map((p) => `"${p.title}"`).join(', ');
+  return `${result.text}\n\n_Source: ${result.sources.join('; ')} (in our guide: ${guides})._`;
+}
