@@ -5,9 +5,20 @@ export class BotUnavailableError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** The bot endpoint's reason when it refused the activity as malformed (400): the client's to fix. */
+    readonly refusal?: string,
   ) {
     super(message);
     this.name = 'BotUnavailableError';
+  }
+}
+
+function reasonIn(body: string): string | undefined {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -56,7 +67,7 @@ export class BotForwarder {
     const body = await response.text().catch(() => '');
     if (!response.ok) {
       logger.warn({ status: response.status, type: activity.type, body: body.slice(0, 200) }, 'bot rejected activity');
-      throw new BotUnavailableError(`The bot answered ${response.status}.`, response.status);
+      throw new BotUnavailableError(`The bot answered ${response.status}.`, response.status, response.status === 400 ? reasonIn(body) : undefined);
     }
   }
 }

@@ -143,7 +143,8 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
       res.json(200, { id });
     } catch (err) {
       if (!(err instanceof BotUnavailableError)) throw err;
-      sendError(res, 502, 'BotError', err.message);
+      if (err.refusal) sendError(res, 400, 'BadArgument', err.refusal);
+      else sendError(res, 502, 'BotError', err.message);
     }
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Response } from 'restify';
-import { describeZodError, entitySchema } from '../http/activitySchema.js';
+import { describeZodError, entitySchema, timestampSchema } from '../http/activitySchema.js';
 
 const userId = z.string().min(1, 'user id must not be empty').max(256, 'user id is longer than 256 characters');
 const userName = z.string().max(256, 'user name is longer than 256 characters');
@@ -30,6 +30,10 @@ export const clientActivitySchema = z.looseObject({
   channelData: z.record(z.string(), z.unknown()).optional(),
   attachments: z.array(z.looseObject({ contentType: z.string() })).max(10, 'too many attachments').optional(),
   entities: z.array(entitySchema).max(20, 'too many entities').optional(),
+  // Web Chat sends these two; they reach the bot as they are, so they must pass its endpoint's check.
+  localTimestamp: timestampSchema,
+  localTimezone: z.string().max(64, 'localTimezone is too long').optional(),
+  replyToId: z.string().max(256, 'replyToId is too long').optional(),
 });
 
 export const botActivitySchema = z.looseObject({

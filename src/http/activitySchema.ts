@@ -18,14 +18,24 @@ const headerSafeId = (what: string) =>
 
 const optionalString = (max = 1_000) => z.string().max(max, `longer than ${max} characters`).optional();
 
-const channelAccount = z.looseObject({
-  id: z.string().min(1, 'id is required').max(512, 'id is longer than 512 characters'),
-  name: optionalString(),
-  role: optionalString(64),
-  aadObjectId: optionalString(128),
-});
+/**
+ * Accounts and the conversation are copied into every reply. Channels add scalar fields of their own, which
+ * travel on; nested values have no meaning in an address and are dropped, so a deep or huge one cannot make
+ * every reply fail to serialise (or be refused by the connector) after the turn already ran.
+ */
+const addressOnly = <T extends Record<string, unknown>>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v === null || typeof v !== 'object')) as T;
 
-const timestamp = z
+const channelAccount = z
+  .looseObject({
+    id: z.string().min(1, 'id is required').max(512, 'id is longer than 512 characters'),
+    name: optionalString(),
+    role: optionalString(64),
+    aadObjectId: optionalString(128),
+  })
+  .transform(addressOnly);
+
+export const timestampSchema = z
   .string()
   .max(64)
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date and time')
@@ -43,19 +53,21 @@ export const inboundActivitySchema = z.looseObject({
   id: optionalString(256),
   channelId: z.string().min(1, 'channelId is required').max(64),
   serviceUrl: z.url({ protocol: /^https?$/, message: 'serviceUrl must be an absolute http(s) URL (replies are sent there)' }).max(2_048),
-  conversation: z.looseObject({
-    id: headerSafeId('conversation.id'),
-    name: optionalString(),
-    conversationType: optionalString(64),
-    tenantId: optionalString(128),
-    isGroup: z.boolean().optional(),
-  }),
+  conversation: z
+    .looseObject({
+      id: headerSafeId('conversation.id'),
+      name: optionalString(),
+      conversationType: optionalString(64),
+      tenantId: optionalString(128),
+      isGroup: z.boolean().optional(),
+    })
+    .transform(addressOnly),
   // Replies are addressed from the recipient to the sender: a reply cannot be built without both.
   from: channelAccount,
   recipient: channelAccount,
   locale: optionalString(64),
-  timestamp,
-  localTimestamp: timestamp,
+  timestamp: timestampSchema,
+  localTimestamp: timestampSchema,
   replyToId: optionalString(256),
   text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
   name: optionalString(256),

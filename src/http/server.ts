@@ -64,6 +64,8 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeou
     if (!parsed.success) return badRequest(res, `Invalid activity: ${describeZodError(parsed.error)}`);
     const refusedTarget = checkServiceUrl(parsed.data.serviceUrl);
     if (refusedTarget) return badRequest(res, `Invalid activity: serviceUrl: ${refusedTarget}`);
+    // The adapter reads the body again: it gets the checked activity, addresses trimmed to what they mean.
+    req.body = parsed.data;
     conversationOf.set(req, parsed.data.conversation.id);
     if (!(await rateLimits.allowConversation(parsed.data.conversation.id, res))) return;
     try {

@@ -930,6 +930,28 @@ describe('regression: hostile activities found by the fuzzer', () => {
     expect(other.status).toBe(400);
     expect(other.body).toContain('task/fetch');
   });
+  it('deep junk in the conversation or an account is left out of the replies, which still go out', async () => {
+    const u = new ChannelUser(app.url, capture, `fz-kb-deep-${Date.now().toString(36)}`);
+    const deep = deepJson(4_000, 'object');
+    const body = JSON.stringify(u.activity({ text: 'My code, text or call never arrives' }))
+      .replace('"conversation":{', `"conversation":{"tenantId":"t1","deep":${deep},`)
+      .replace('"from":{', `"from":{"nested":[${deep}],`);
+    const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: JSON_HEADERS, body, signal: AbortSignal.timeout(10_000) });
+    expect(res.status, await res.text()).toBe(200);
+    const replies = capture.repliesOf(u.conversationId, 0);
+    expect(replyTexts(replies)).toContain("Let's check your phone");
+    expect(replies[0]!.conversation).toEqual({ id: u.conversationId, tenantId: 't1' });
+  });
+  it('Direct Line: a field the bot endpoint would refuse is a 400 for the client, not a 502', async () => {
+    const dl = await dlStart('dl-kb-localtime');
+    const res = await fetch(`${app.url}/directline/conversations/${dl.id}/activities`, {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, authorization: `Bearer ${dl.token}` },
+      body: JSON.stringify({ type: 'message', text: 'hello', from: { id: dl.userId }, localTimestamp: 'teatime' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('localTimestamp');
+  });
   it('a well-formed message with every optional field still gets its answer', async () => {
     const res = await post('full', {
       id: 'act-1', locale: 'en-GB', timestamp: new Date().toISOString(), localTimestamp: '2026-11-22T15:05:00.1234567+01:00',
