@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAdminConsole } from '../src/admin/console/registerAdminConsole.js';
-import { projectRoot } from '../src/paths.js';
-import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../src/transcripts/types.js';
-import { launchChromium, skipBrowserTests } from './helpers/browser.js';
+import { registerAdminConsole } from '../../src/admin/console/registerAdminConsole.js';
+import { projectRoot } from '../../src/paths.js';
+import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../../src/transcripts/types.js';
+import { launchChromium, skipBrowserTests } from '../helpers/browser.js';
 
 // Only the admin page's own routes plus a small in-test fake of the admin API (docs/admin-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
