@@ -1,6 +1,7 @@
 import { MessageFactory, TextFormatTypes, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { UserChannel } from '../handoff/userChannel.js';
 import { AGENT_MARK } from './storeTranscriptLogger.js';
+import { sendAsNewMessages } from './sendAsNewMessages.js';
 import type { ConversationLink } from '../tickets/ticket.js';
 
 /**
@@ -17,6 +18,7 @@ export class ProactiveChannel implements UserChannel {
 
   async sendText(link: ConversationLink, text: string, from?: { agent: string }): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
+      sendAsNewMessages(context);
       const mark = from ? { channelData: { [AGENT_MARK]: from.agent } } : {};
       await context.sendActivity({ ...MessageFactory.text(text), textFormat: TextFormatTypes.Markdown, ...mark });
     });
@@ -24,6 +26,7 @@ export class ProactiveChannel implements UserChannel {
 
   async signal(link: ConversationLink, name: string, value: Record<string, unknown>): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
+      sendAsNewMessages(context);
       // The continuation activity is an event named ContinueConversation; naming it lets dialogs tell signals apart.
       context.activity.name = name;
       context.activity.value = value;
