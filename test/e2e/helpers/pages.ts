@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { projectRoot } from '../../../src/paths.js';
+
+/**
+ * Where journeys save their screenshots: test-results/screenshots on every run, docs/screenshots (committed,
+ * shown in the README) with UPDATE_SCREENSHOTS=1, i.e. `npm run screenshots`. Ticket ids and times differ on
+ * every run, so writing docs/ each time would leave changed images behind after every `npm test`.
+ */
+export function screenshotDir(): string {
+  return process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(projectRoot(), 'docs', 'screenshots')
+    : path.join(projectRoot(), 'test-results', 'screenshots');
+}
+
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  const dir = screenshotDir();
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
+}
+
+/**
+ * What a page did that a person would see as broken: script errors, console errors and warnings (Web Chat warns
+ * when it cannot render an Adaptive Card), CSP blocks, and requests to any other host than the server.
+ */
+export async function watchPage(page: Page, origin: string): Promise<{ problems: string[]; offsite: string[] }> {
+  const problems: string[] = [];
+  const offsite: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (m) => {
+    // A 401 on a wrong token is the page doing its job; Chromium logs every failed fetch as an error.
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) {
+      problems.push(`console ${m.type()}: ${m.text()}`);
+    }
+  });
+  const note = (url: string) => {
+    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).host !== new URL(origin).host) offsite.push(url);
+  };
+  page.on('request', (r) => note(r.url()));
+  page.on('websocket', (ws) => note(ws.url()));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP blocked ${e.blockedURI} (${e.violatedDirective})`));
+  });
+  return { problems, offsite };
+}
+
+/** Nothing sticks out sideways: the page does not scroll horizontally at this viewport. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/**
+ * A control a person can reach: once scrolled to, all of it is inside the viewport and it is the topmost
+ * element at its centre (not hidden under a header or another panel). Returns what is wrong, or ''.
+ */
+export async function unreachable(control: Locator): Promise<string> {
+  await control.scrollIntoViewIfNeeded();
+  return control.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const w = document.documentElement.clientWidth;
+    const h = window.innerHeight;
+    const label = (el.textContent || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 40);
+    if (r.width === 0 || r.height === 0) return `${label}: not rendered`;
+    if (r.left < -0.5 || r.right > w + 0.5 || r.top < -0.5 || r.bottom > h + 0.5) {
+      return `${label}: cut off (${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)} in ${w}x${h})`;
+    }
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (!top || (top !== el && !el.contains(top))) return `${label}: covered by ${top?.tagName.toLowerCase() ?? 'nothing'}`;
+    return '';
+  });
+}
+
+/** `unreachable` for every control the locator matches; the list of problems, empty when all are fine. */
+export async function unreachableAll(controls: Locator): Promise<string[]> {
+  const problems: string[] = [];
+  for (const control of await controls.all()) {
+    const problem = await unreachable(control);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}

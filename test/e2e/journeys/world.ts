@@ -1,0 +1,49 @@
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { App } from '../../../src/app.js';
+import type { WebChatUser } from '../helpers/webChat.js';
+
+export const AGENT_TOKEN = 'alice-agent-token-0123456789abcdef';
+export const ADMIN_TOKEN = 'carol-admin-token-0123456789abcdef';
+
+/** A screen the journeys run on: a desktop browser window, or a phone. */
+export interface Device {
+  name: 'desktop' | 'phone';
+  context: BrowserContextOptions;
+  /** Who the end user is on this run, so each run's conversation can be told apart by the admin. */
+  person: { userId: string; phone: string; word: string };
+}
+
+export const DEVICES: Device[] = [
+  {
+    name: 'desktop',
+    context: { viewport: { width: 1280, height: 900 } },
+    person: { userId: 'alex.morgan@contoso.com', phone: '+1 425 555 0100', word: 'sunflower' },
+  },
+  {
+    name: 'phone',
+    // An iPhone 12-sized screen in Chromium: touch, mobile viewport rules, 390 CSS pixels wide.
+    context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    person: { userId: 'sam.lee@contoso.com', phone: '+44 7700 900123', word: 'lighthouse' },
+  },
+];
+
+export interface Opened {
+  context: BrowserContext;
+  page: Page;
+  problems: string[];
+  offsite: string[];
+}
+
+/** What one run of the three journeys shares: the server, the browser, and what each journey leaves behind. */
+export interface World {
+  app: App;
+  browser: Browser;
+  device: Device;
+  /** How many runs (devices) have gone through the journeys before this one, on the same server. */
+  earlierRuns: number;
+  user?: Opened & { chat: WebChatUser; ticketId: string; conversationId: string };
+  agent?: Opened;
+}
+
+/** The name of a screenshot of this run. */
+export const shotName = (world: World, name: string): string => `${world.device.name}-${name}`;
