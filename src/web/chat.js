@@ -68,6 +68,8 @@
     suggestedActionTextColor: '#0b5cad',
     suggestedActionBackgroundColor: '#ffffff',
     sendBoxButtonColor: '#0b5cad',
+    // Text in messages and cards is markdown, never HTML: a user's "<b>" or an agent's pasted markup shows as typed.
+    markdownRenderHTML: false,
     // Web Chat's own "typing" dots are a pale grey GIF that hardly shows on this background: three dark dots
     // that pulse in turn instead (an SVG data: URL, which the page's CSP allows for images).
     typingAnimationBackgroundImage: "url(\"" + typingDots() + "\")",
