@@ -83,7 +83,7 @@ describe.skipIf(skipBrowserTests)('the bot\'s Adaptive Cards rendered by Web Cha
     // User text in a card shows as typed: neither its markdown nor its HTML is interpreted.
     expect(await chat.cards.nth(1).textContent()).toContain('second step <b>twice</b> *today*');
     expect(await page.locator('.webchat__adaptive-card-renderer :is(b, strong, em, script)', { hasText: /twice|today/ }).count()).toBe(0);
-    await screenshot(page, 'cards-in-webchat', true);
+    await screenshot(page, 'cards-in-webchat', { fullPage: true });
     // Web Chat warns "Failed to render Adaptive Cards" (and renders nothing) when a card does not parse.
     expect(watched.problems).toEqual([]);
     expect(watched.offsite).toEqual([]);

@@ -4,20 +4,17 @@ import type { Locator, Page } from 'playwright-core';
 import { projectRoot } from '../../../src/paths.js';
 
 /**
- * Where journeys save their screenshots: test-results/screenshots on every run, docs/screenshots (committed,
- * shown in the README) with UPDATE_SCREENSHOTS=1, i.e. `npm run screenshots`. Ticket ids and times differ on
- * every run, so writing docs/ each time would leave changed images behind after every `npm test`.
+ * Journeys save every screenshot to test-results/screenshots. With UPDATE_SCREENSHOTS=1 (`npm run screenshots`)
+ * the ones marked for the README also go to docs/screenshots, which is committed: ticket ids and times differ on
+ * every run, so writing docs/ on every `npm test` would leave changed images behind each time.
  */
-export function screenshotDir(): string {
-  return process.env.UPDATE_SCREENSHOTS === '1'
-    ? path.join(projectRoot(), 'docs', 'screenshots')
-    : path.join(projectRoot(), 'test-results', 'screenshots');
-}
-
-export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
-  const dir = screenshotDir();
-  await mkdir(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean; docs?: boolean } = {}): Promise<void> {
+  const dirs = [path.join(projectRoot(), 'test-results', 'screenshots')];
+  if (options.docs && process.env.UPDATE_SCREENSHOTS === '1') dirs.push(path.join(projectRoot(), 'docs', 'screenshots'));
+  for (const dir of dirs) {
+    await mkdir(dir, { recursive: true });
+    await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: options.fullPage ?? false });
+  }
 }
 
 /**

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { seriousViolations } from '../helpers/axe.js';
-import { horizontalOverflow, screenshot, unreachableAll, watchPage } from '../helpers/pages.js';
-import { ADMIN_TOKEN, shotName, type World } from './world.js';
+import { horizontalOverflow, unreachableAll, watchPage } from '../helpers/pages.js';
+import { ADMIN_TOKEN, shoot, type World } from './world.js';
 
-async function audit(world: World, page: import('playwright-core').Page, state: string): Promise<void> {
+async function audit(world: World, page: Page, state: string): Promise<void> {
   if (world.device.name === 'desktop') expect(await seriousViolations(page, `admin: ${state}`)).toEqual([]);
 }
 
-async function expectReachable(world: World, page: import('playwright-core').Page, names: string[]): Promise<void> {
+async function expectReachable(world: World, page: Page, names: string[]): Promise<void> {
   if (world.device.name !== 'phone') return;
   expect(await horizontalOverflow(page)).toBe(0);
   for (const name of names) expect(await unreachableAll(page.getByRole('button', { name, exact: true }))).toEqual([]);
@@ -40,7 +41,7 @@ export async function adminJourney(world: World): Promise<void> {
   await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual([conversationId]);
   expect(await rows.first().textContent()).toMatch(new RegExp(`Lost or stolen phone.*Escalated.*${ticketId}`));
   await audit(world, page, 'filtered list');
-  await screenshot(page, shotName(world, '9-admin-list'), true);
+  await shoot(world, page, '9-admin-list', true);
 
   // The transcript as it looked in the chat: user, bot and agent, the number masked everywhere.
   await rows.first().getByRole('button').click();
@@ -52,7 +53,7 @@ export async function adminJourney(world: World): Promise<void> {
   expect(await page.locator('#path-list').textContent()).toContain('Sign in with your other phone');
   await audit(world, page, 'transcript');
   await expectReachable(world, page, ['Back to conversations', 'Delete conversation']);
-  await screenshot(page, shotName(world, '10-admin-transcript'), true);
+  await shoot(world, page, '10-admin-transcript', true);
   await page.getByRole('button', { name: 'Back to conversations' }).click();
 
   // CSV of the current selection: one row per message, this conversation only, masked.
@@ -72,7 +73,7 @@ export async function adminJourney(world: World): Promise<void> {
   await row.waitFor();
   const cells = (await row.locator('td').allInnerTexts()).map((c) => c.trim());
   expect(cells.slice(0, 3)).toEqual([String(world.earlierRuns + 1), '0%', '100%']);
-  await screenshot(page, shotName(world, '11-admin-analytics'), true);
+  await shoot(world, page, '11-admin-analytics', true);
 
   expect(watched.problems).toEqual([]);
   expect(watched.offsite).toEqual([]);

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { ui } from '../../../src/tree/messages.js';
 import { seriousViolations } from '../helpers/axe.js';
-import { horizontalOverflow, screenshot, unreachableAll, watchPage } from '../helpers/pages.js';
-import { AGENT_TOKEN, shotName, type World } from './world.js';
+import { horizontalOverflow, unreachableAll, watchPage } from '../helpers/pages.js';
+import { AGENT_TOKEN, shoot, type World } from './world.js';
 
 /** Serious or critical axe findings on desktop runs (the audit is about the page, not the screen size). */
 async function audit(world: World, state: string): Promise<void> {
@@ -52,7 +52,7 @@ export async function agentJourney(world: World): Promise<void> {
   }
   await expectReachable(world, ['Claim']);
   await audit(world, 'ticket summary');
-  await screenshot(page, shotName(world, '5-agent-summary'), true);
+  await shoot(world, page, '5-agent-summary', true);
 
   await page.getByRole('button', { name: 'Claim' }).click();
   await page.locator('#chat').waitFor();
@@ -71,8 +71,8 @@ export async function agentJourney(world: World): Promise<void> {
   expect(await page.locator('#messages').textContent()).not.toContain(person.phone);
   await expectReachable(world, ['Send', 'Resolve']);
   await audit(world, 'chat');
-  await screenshot(page, shotName(world, '6-agent-chat'), true);
-  await screenshot(user.page, shotName(world, '7-user-agent-reply'));
+  await shoot(world, page, '6-agent-chat', true);
+  await shoot(world, user.page, '7-user-agent-reply');
 
   // Resolved: the bot is back and asks the user for a rating.
   await page.getByLabel('Resolution note (optional)').fill('Phone blocked, MFA methods reset');
@@ -82,6 +82,6 @@ export async function agentJourney(world: World): Promise<void> {
   await user.chat.waitForBot(ui.ratingPrompt, 5_000);
   await user.chat.click('5');
   await user.chat.waitForBot('Thanks for rating me 5 out of 5.');
-  await screenshot(user.page, shotName(world, '8-user-rated'));
+  await shoot(world, user.page, '8-user-rated');
   await expect.poll(async () => (await world.app.tickets.get(user.ticketId))?.rating).toBe(5);
 }

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { ui } from '../../../src/tree/messages.js';
 import { seriousViolations } from '../helpers/axe.js';
-import { horizontalOverflow, screenshot, unreachable, unreachableAll, watchPage } from '../helpers/pages.js';
+import { horizontalOverflow, unreachable, unreachableAll, watchPage } from '../helpers/pages.js';
 import { WebChatUser, shown } from '../helpers/webChat.js';
-import { shotName, type World } from './world.js';
+import { shoot, type World } from './world.js';
 
 const PAGE_TITLE = 'Sign-in help: two-step verification';
 
@@ -51,7 +51,7 @@ async function openChat(world: World): Promise<WebChatUser> {
   expect((await chat.buttons.allInnerTexts()).map((l) => l.trim())).toEqual(menu.options.map((o) => o.label));
   await expectReachable(world, chat);
   await expectAccessible(world, chat, 'welcome and menu');
-  await screenshot(page, shotName(world, '1-user-welcome'));
+  await shoot(world, page, '1-user-welcome');
   return chat;
 }
 
@@ -96,7 +96,7 @@ export async function userJourney(world: World): Promise<void> {
   }
   await expectReachable(world, chat);
   await expectAccessible(world, chat, 'ticket review card');
-  await screenshot(chat.page, shotName(world, '2-user-review-card'));
+  await shoot(world, chat.page, '2-user-review-card');
 
   // The help desk is slow to take the ticket: the bot shows it is working on it.
   const openTicket = app.handoff.openTicket.bind(app.handoff);
@@ -107,7 +107,7 @@ export async function userJourney(world: World): Promise<void> {
   try {
     await chat.click('Send to the help desk');
     await chat.typingIndicator.waitFor({ timeout: 5_000 });
-    await screenshot(chat.page, shotName(world, '3-user-typing'));
+    await shoot(world, chat.page, '3-user-typing');
     await chat.waitForBot(/Your ticket number is MFA-[A-Z0-9]{6}/);
   } finally {
     app.handoff.openTicket = openTicket;
@@ -120,6 +120,6 @@ export async function userJourney(world: World): Promise<void> {
   expect(ticket?.fields).toMatchObject({ userId: person.userId, sessionId: '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d', accountType: 'work-or-school' });
   world.user!.ticketId = ticketId;
   world.user!.conversationId = ticket!.conversation.conversationId;
-  await screenshot(chat.page, shotName(world, '4-user-ticket'));
+  await shoot(world, chat.page, '4-user-ticket');
 }
 

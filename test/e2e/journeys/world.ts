@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { screenshot } from '../helpers/pages.js';
 import type { App } from '../../../src/app.js';
 import type { WebChatUser } from '../helpers/webChat.js';
 
@@ -45,5 +46,15 @@ export interface World {
   agent?: Opened;
 }
 
-/** The name of a screenshot of this run. */
-export const shotName = (world: World, name: string): string => `${world.device.name}-${name}`;
+/** The screenshots the README shows (docs/screenshots/, refreshed by `npm run screenshots`). */
+const README_SHOTS = new Set([
+  'desktop-1-user-welcome', 'desktop-2-user-review-card', 'desktop-4-user-ticket', 'desktop-6-agent-chat',
+  'desktop-7-user-agent-reply', 'desktop-8-user-rated', 'desktop-9-admin-list', 'desktop-10-admin-transcript',
+  'phone-1-user-welcome', 'phone-2-user-review-card', 'phone-6-agent-chat', 'phone-9-admin-list',
+]);
+
+/** A screenshot of this run: the whole page on desktop when asked, the screen as a person sees it on a phone. */
+export async function shoot(world: World, page: Page, name: string, fullPage = false): Promise<void> {
+  const full = `${world.device.name}-${name}`;
+  await screenshot(page, full, { fullPage: fullPage && world.device.name === 'desktop', docs: README_SHOTS.has(full) });
+}
