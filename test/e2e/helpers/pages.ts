@@ -77,3 +77,30 @@ export async function unreachableAll(controls: Locator): Promise<string[]> {
   }
   return problems;
 }
+
+/**
+ * Presses Tab (from where focus is now) until `control` has the focus, as a keyboard user would, and returns
+ * what is wrong: never reached within `maxTabs`, or focused without a visible focus indicator. '' when fine.
+ */
+export async function tabTo(page: Page, control: Locator, maxTabs = 80): Promise<string> {
+  const target = await control.elementHandle();
+  if (!target) return 'no such control';
+  for (let i = 0; i < maxTabs; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await target.evaluate((el) => el === document.activeElement || el.contains(document.activeElement));
+    if (!focused) continue;
+    const indicator = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const own = getComputedStyle(el);
+      const ring = (s: CSSStyleDeclaration) => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+      // Web Chat draws its focus ring on a child element that is shown only while the button has keyboard focus.
+      const drawn = Array.from(el.querySelectorAll('[class*="focus-indicator"]')).some((child) => {
+        const c = getComputedStyle(child);
+        return c.display !== 'none' && c.borderStyle !== 'none' && parseFloat(c.borderWidth) > 0;
+      });
+      return ring(own) || drawn || ring(getComputedStyle(el, '::after')) || ring(getComputedStyle(el, '::before'));
+    });
+    return indicator ? '' : `reached after ${i + 1} Tab presses, but shows no focus indicator`;
+  }
+  return `not reached with ${maxTabs} Tab presses`;
+}

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { seriousViolations } from '../helpers/axe.js';
 import { horizontalOverflow, unreachableAll, watchPage } from '../helpers/pages.js';
-import { ADMIN_TOKEN, shoot, type World } from './world.js';
+import { ADMIN_TOKEN, press, shoot, type World } from './world.js';
 
 async function audit(world: World, page: Page, state: string): Promise<void> {
   if (world.device.name === 'desktop') expect(await seriousViolations(page, `admin: ${state}`)).toEqual([]);
@@ -36,7 +36,7 @@ export async function adminJourney(world: World): Promise<void> {
   await page.getByLabel('Branch', { exact: true }).selectOption('lost-phone');
   await page.getByLabel('Words in the transcript').fill(person.word);
   await expectReachable(world, page, ['Apply', 'Export CSV']);
-  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await press(world, page, page.getByRole('button', { name: 'Apply', exact: true }));
   const rows = page.locator('#list-body tr');
   await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual([conversationId]);
   expect(await rows.first().textContent()).toMatch(new RegExp(`Lost or stolen phone.*Escalated.*${ticketId}`));
@@ -44,7 +44,7 @@ export async function adminJourney(world: World): Promise<void> {
   await shoot(world, page, '9-admin-list', true);
 
   // The transcript as it looked in the chat: user, bot and agent, the number masked everywhere.
-  await rows.first().getByRole('button').click();
+  await press(world, page, rows.first().getByRole('button'));
   const entries = page.locator('#entries');
   await entries.locator('.from-agent', { hasText: 'I can block the lost phone' }).waitFor();
   const transcript = (await entries.textContent()) ?? '';
@@ -57,7 +57,7 @@ export async function adminJourney(world: World): Promise<void> {
   await page.getByRole('button', { name: 'Back to conversations' }).click();
 
   // CSV of the current selection: one row per message, this conversation only, masked.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), press(world, page, page.getByRole('button', { name: 'Export CSV' }))]);
   expect(download.suggestedFilename()).toMatch(/^transcripts-.*\.csv$/);
   const csv = await readFile((await download.path())!, 'utf8');
   expect(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toMatch(/^conversationId,channelId,userId,outcome,branch,rating,ticketId,seq,at,role,name,type,text/);

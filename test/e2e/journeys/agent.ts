@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { ui } from '../../../src/tree/messages.js';
 import { seriousViolations } from '../helpers/axe.js';
 import { horizontalOverflow, unreachableAll, watchPage } from '../helpers/pages.js';
-import { AGENT_TOKEN, shoot, type World } from './world.js';
+import { AGENT_TOKEN, press, shoot, type World } from './world.js';
 
 /** Serious or critical axe findings on desktop runs (the audit is about the page, not the screen size). */
 async function audit(world: World, state: string): Promise<void> {
@@ -54,7 +54,7 @@ export async function agentJourney(world: World): Promise<void> {
   await audit(world, 'ticket summary');
   await shoot(world, page, '5-agent-summary', true);
 
-  await page.getByRole('button', { name: 'Claim' }).click();
+  await press(world, page, page.getByRole('button', { name: 'Claim' }));
   await page.locator('#chat').waitFor();
   await user.chat.waitForBot('alice from the help desk has joined the chat');
 
@@ -76,7 +76,7 @@ export async function agentJourney(world: World): Promise<void> {
 
   // Resolved: the bot is back and asks the user for a rating.
   await page.getByLabel('Resolution note (optional)').fill('Phone blocked, MFA methods reset');
-  await page.getByRole('button', { name: 'Resolve' }).click();
+  await press(world, page, page.getByRole('button', { name: 'Resolve' }));
   await page.locator('#ticket-state', { hasText: 'Resolved: Phone blocked, MFA methods reset' }).waitFor();
   await user.chat.waitForBot('alice marked your request as resolved');
   await user.chat.waitForBot(ui.ratingPrompt, 5_000);

@@ -3,7 +3,7 @@ import { ui } from '../../../src/tree/messages.js';
 import { seriousViolations } from '../helpers/axe.js';
 import { horizontalOverflow, unreachable, unreachableAll, watchPage } from '../helpers/pages.js';
 import { WebChatUser, shown } from '../helpers/webChat.js';
-import { shoot, type World } from './world.js';
+import { press, shoot, type World } from './world.js';
 
 const PAGE_TITLE = 'Sign-in help: two-step verification';
 
@@ -67,7 +67,7 @@ export async function userJourney(world: World): Promise<void> {
 
   await chat.type('my phone was stolen');
   await chat.waitForBot(lostPhone.text);
-  await chat.click(lostPhone.options[0]!.label);
+  await press(world, chat.page, chat.button(lostPhone.options[0]!.label));
   await chat.waitForBot((app.tree.nodes.get('lost-phone-other-method') as { text: string }).text);
   await chat.waitForBot(ui.fixedQuestion);
   await expectReachable(world, chat);
@@ -105,7 +105,7 @@ export async function userJourney(world: World): Promise<void> {
     return openTicket(input);
   };
   try {
-    await chat.click('Send to the help desk');
+    await press(world, chat.page, chat.button('Send to the help desk'));
     await chat.typingIndicator.waitFor({ timeout: 5_000 });
     await shoot(world, chat.page, '3-user-typing');
     await chat.waitForBot(/Your ticket number is MFA-[A-Z0-9]{6}/);

@@ -1,5 +1,6 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { screenshot } from '../helpers/pages.js';
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { screenshot, tabTo } from '../helpers/pages.js';
 import type { App } from '../../../src/app.js';
 import type { WebChatUser } from '../helpers/webChat.js';
 
@@ -57,4 +58,16 @@ const README_SHOTS = new Set([
 export async function shoot(world: World, page: Page, name: string, fullPage = false): Promise<void> {
   const full = `${world.device.name}-${name}`;
   await screenshot(page, full, { fullPage: fullPage && world.device.name === 'desktop', docs: README_SHOTS.has(full) });
+}
+
+/**
+ * Operates a control the way this run's person would: on desktop with the keyboard alone (Tab from the top of
+ * the page until it has a visible focus, then Enter), on a phone with a tap.
+ */
+export async function press(world: World, page: Page, control: Locator): Promise<void> {
+  await control.waitFor();
+  if (world.device.name === 'phone') return control.tap();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  expect(await tabTo(page, control), `keyboard: ${await control.textContent()}`).toBe('');
+  await page.keyboard.press('Enter');
 }
