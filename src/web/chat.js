@@ -46,6 +46,7 @@
 
   var styleOptions = {
     hideUploadButton: true,
+    sendBoxTextWrap: true,
     primaryFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
     backgroundColor: '#f5f7fa',
     accent: '#0b5cad',
