@@ -1,11 +1,12 @@
 import { ActionTypes, CardFactory, Channels, MessageFactory, TextFormatTypes, type Activity, type CardAction } from 'botbuilder';
 import type { Output } from '../src/tree/types.js';
+import { choiceCard } from './choiceCard.js';
 
 /**
  * Channel rendering of the walker's outputs. Buttons are imBack actions everywhere, so a click sends the
  * label as an ordinary message (visible in the chat and the transcript) and a typed answer works the same.
- * Web Chat and other Direct Line clients get suggested actions; Teams gets a hero card, whose buttons stay
- * usable in personal chats, group chats and channels alike.
+ * Web Chat and other Direct Line clients get suggested actions; Teams gets an Adaptive Card of imBack buttons
+ * (dialogs/choiceCard.ts), usable in personal chats, group chats and channels alike.
  */
 export function renderOutput(output: Output, channelId: string): Partial<Activity> {
   if (output.kind === 'card') {
@@ -15,11 +16,11 @@ export function renderOutput(output: Output, channelId: string): Partial<Activit
   if (output.kind === 'text' || output.choices.length === 0) {
     return { ...MessageFactory.text(output.text), textFormat: TextFormatTypes.Markdown };
   }
-  const actions: CardAction[] = output.choices.map((c) => ({ type: ActionTypes.ImBack, title: c.label, value: c.label }));
   if (channelId === Channels.Msteams) {
-    const card = CardFactory.heroCard('', undefined, actions);
+    const card = CardFactory.adaptiveCard(choiceCard(output.choices));
     return { ...MessageFactory.attachment(card, output.text), textFormat: TextFormatTypes.Markdown, inputHint: 'expectingInput' };
   }
+  const actions: CardAction[] = output.choices.map((c) => ({ type: ActionTypes.ImBack, title: c.label, value: c.label }));
   return {
     ...MessageFactory.suggestedActions(actions, output.text),
     textFormat: TextFormatTypes.Markdown,

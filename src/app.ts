@@ -17,7 +17,7 @@ import { serviceUrlPolicy } from './http/replyTargets.js';
 import { registerDirectLine } from './directline/registerDirectLine.js';
 import { registerWebChat } from './web/registerWebChat.js';
 import { nanoid } from 'nanoid';
-import { TranscriptLoggerMiddleware } from 'botbuilder';
+import { ShowTypingMiddleware, TranscriptLoggerMiddleware } from 'botbuilder';
 import { TokenAuth, type NamedToken } from './http/tokenAuth.js';
 import { registerAdminRoutes } from './admin/adminRoutes.js';
 import { registerAdminConsole } from './admin/console/registerAdminConsole.js';
@@ -57,6 +57,9 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const conversationState = new ConversationState(storage);
   const clock = (): Date => new Date();
   const adapter = createAdapter(config, logger, conversationState);
+  // "Typing..." for any turn still running after 0.5 s (a slow store, model or help desk), repeated every 2 s;
+  // quick turns answer before it would show. First, so a turn waiting behind another one shows it too.
+  adapter.use(new ShowTypingMiddleware(500, 2_000));
   adapter.use(new SerializeTurnsMiddleware(stores.turnLock));
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
   adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(transcripts, logger)));

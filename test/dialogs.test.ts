@@ -174,12 +174,22 @@ describe('state across restarts', () => {
 });
 
 describe('channels', () => {
-  it('renders choices as a hero card with imBack buttons in Teams, and suggested actions in Web Chat', async () => {
+  it('renders choices as an Adaptive Card of imBack buttons in Teams, and suggested actions in Web Chat', async () => {
     const teams = await createHarness({ channelId: 'msteams' });
     const teamsMenu = (await teams.join()).at(-1)!;
-    expect(teamsMenu.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.hero');
+    expect(teamsMenu.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(teamsMenu.text).toBe(text('main-menu'));
     expect(buttonsOf(teamsMenu)).toEqual(menuLabels);
+    // More than five: one button per row, since Teams hides card actions past the sixth.
+    const menuCard = teamsMenu.attachments![0]!.content as { actions?: unknown[]; body: { type: string; actions: { data: unknown }[] }[] };
+    expect(menuCard.actions).toBeUndefined();
+    expect(menuCard.body.every((e) => e.type === 'ActionSet' && e.actions.length === 1)).toBe(true);
+    expect(menuCard.body[0]!.actions[0]!.data).toEqual({ msteams: { type: 'imBack', value: menuLabels[0] } });
     expect(teamsMenu.suggestedActions).toBeUndefined();
+    // A click posts the label as a message, exactly like a typed answer.
+    const step = (await teams.say(menuLabels[4]!)).at(-1)!;
+    const yesNo = step.attachments![0]!.content as { actions: { title: string }[] };
+    expect(yesNo.actions.map((a) => a.title)).toEqual(['Yes, that worked', 'No, still stuck']);
     const web = await createHarness({ channelId: 'webchat' });
     const webMenu = (await web.join()).at(-1)!;
     expect(webMenu.suggestedActions?.actions.every((a) => a.type === 'imBack' && a.value === a.title)).toBe(true);

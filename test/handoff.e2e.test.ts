@@ -118,6 +118,13 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     await user.say('my app password is rejected');
     await user.waitForText(app.tree.nodes.get('app-password')!.text.slice(0, 40));
 
+    // Proactive messages (agent replies, the resolved notice, the rating prompt) answer no activity of the
+    // user's: a reply to an id the conversation never held makes Web Chat hold the message back for 5 s.
+    const proactive = user.seen.filter((a) => /help desk\):|has joined|marked your request as resolved/.test(a.text ?? ''));
+    expect(proactive.length).toBeGreaterThanOrEqual(3);
+    const conversationIds = (a: { replyToId?: string }) => a.replyToId === undefined || a.replyToId.startsWith(`${user.conversationId}|`);
+    expect(user.seen.filter((a) => !conversationIds(a)).map((a) => a.text)).toEqual([]);
+
     // The help desk's Teams channel got the summary card.
     const card = webhookBodies.find((b: any) => JSON.stringify(b).includes(ticketId)) as any;
     expect(card).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }] });

@@ -1,6 +1,7 @@
 import { MessageFactory, TextFormatTypes, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { QueueSignal, UserChannel } from '../handoff/userChannel.js';
 import { AGENT_MARK } from './storeTranscriptLogger.js';
+import { sendAsNewMessages } from './sendAsNewMessages.js';
 import type { ConversationLink } from '../tickets/ticket.js';
 import { markQueueSignal } from '../../dialogs/queueSignal.js';
 
@@ -18,6 +19,7 @@ export class ProactiveChannel implements UserChannel {
 
   async sendText(link: ConversationLink, text: string, from?: { agent: string }): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
+      sendAsNewMessages(context);
       const mark = from ? { channelData: { [AGENT_MARK]: from.agent } } : {};
       await context.sendActivity({ ...MessageFactory.text(text), textFormat: TextFormatTypes.Markdown, ...mark });
     });
@@ -25,6 +27,7 @@ export class ProactiveChannel implements UserChannel {
 
   async signal(link: ConversationLink, signal: QueueSignal): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
+      sendAsNewMessages(context);
       markQueueSignal(context, signal);
       await this.runTurn(context);
     });

@@ -1,17 +1,15 @@
 import { ActivityTypes, type Activity, type TranscriptLogger } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import { redact } from '../transcripts/redact.js';
+import { cardButtonTitles } from './cardButtons.js';
 import type { Role, TranscriptEntry, TranscriptStore } from '../transcripts/types.js';
 
 /** Marks a message sent on behalf of a help desk agent, so transcripts can tell agents from the bot. */
 export const AGENT_MARK = 'helpdeskAgent';
 
-type Buttons = { title?: unknown }[] | undefined;
-
 function buttonsOf(activity: Partial<Activity>): string[] | undefined {
-  const suggested = activity.suggestedActions?.actions as Buttons;
-  const card = (activity.attachments ?? []).flatMap((a) => ((a.content as { buttons?: Buttons } | undefined)?.buttons ?? []) as { title?: unknown }[]);
-  const titles = [...(suggested ?? []), ...card].map((b) => String(b.title ?? ''));
+  const suggested = (activity.suggestedActions?.actions ?? []).map((b) => String(b.title ?? ''));
+  const titles = [...suggested, ...cardButtonTitles(activity.attachments)];
   return titles.length ? titles : undefined;
 }
 

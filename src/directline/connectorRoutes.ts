@@ -37,7 +37,7 @@ export function registerConnectorRoutes(server: Server, { store, bot }: Connecto
       // Typing goes to live sockets only (Direct Line: "typing: WebSocket only"); a poller would see it late.
       const id = nanoid();
       conversation.broadcast({ ...activity, id });
-      return res.json(200, { id });
+      return void res.json(200, { id });
     }
     const stored = conversation.append(activity);
     res.json(200, { id: stored.id });

@@ -1,7 +1,7 @@
 import type { CaseSummary } from './summary.js';
 
 /**
- * The subset of Adaptive Card 1.5 (the newest version Teams renders) that ticket cards use. Structural only, so
+ * The subset of Adaptive Card 1.5 (the newest version Teams renders) that our cards use. Structural only, so
  * neither the bot nor the notifier depends on an SDK.
  */
 export type CardSpacing = 'None' | 'Small' | 'Default' | 'Medium' | 'Large' | 'ExtraLarge' | 'Padding';
@@ -32,13 +32,26 @@ export interface Container extends ElementBase {
   style?: 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 }
 
-export type CardElement = TextBlock | FactSet | Container;
+/** A button. In Teams, `data.msteams.type: 'imBack'` posts the value as the user's own message, like a hero card's imBack. */
+export interface SubmitAction {
+  type: 'Action.Submit';
+  title: string;
+  data?: { msteams?: { type: 'imBack'; value: string } };
+}
+
+export interface ActionSet extends ElementBase {
+  type: 'ActionSet';
+  actions: SubmitAction[];
+}
+
+export type CardElement = TextBlock | FactSet | Container | ActionSet;
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
   version: '1.5';
   body: CardElement[];
+  actions?: SubmitAction[];
   /** Shown by hosts that cannot render the card (and read out by some notification previews). */
   fallbackText?: string;
   /** Teams-only: use the full message width, since the fact tables are wide. */

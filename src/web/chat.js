@@ -35,8 +35,18 @@
     root.replaceChildren(p);
   }
 
+  function typingDots() {
+    var dots = [8, 24, 40].map(function (cx, i) {
+      return "<circle cx='" + cx + "' cy='10' r='5'><animate attributeName='opacity' values='.3;1;.3' dur='1.2s' begin='" +
+        i * 0.2 + "s' repeatCount='indefinite'/></circle>";
+    });
+    var svg = "<svg xmlns='http://www.w3.org/2000/svg' width='48' height='20' fill='#4a5a6a'>" + dots.join('') + '</svg>';
+    return 'data:image/svg+xml,' + encodeURIComponent(svg);
+  }
+
   var styleOptions = {
     hideUploadButton: true,
+    sendBoxTextWrap: true,
     primaryFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
     backgroundColor: '#f5f7fa',
     accent: '#0b5cad',
@@ -59,6 +69,15 @@
     suggestedActionTextColor: '#0b5cad',
     suggestedActionBackgroundColor: '#ffffff',
     sendBoxButtonColor: '#0b5cad',
+    // Text in messages and cards is markdown, never HTML: a user's "<b>" or an agent's pasted markup shows as typed.
+    markdownRenderHTML: false,
+    // Web Chat's own "typing" dots are a pale grey GIF that hardly shows on this background: three dark dots
+    // that pulse in turn instead (an SVG data: URL, which the page's CSP allows for images).
+    typingAnimationBackgroundImage: "url(\"" + typingDots() + "\")",
+    typingAnimationWidth: 48,
+    typingAnimationHeight: 20,
+    // Web Chat's grey timestamps (#767676) fall under 4.5:1 on this page's background; this one passes.
+    timestampColor: '#4a5a6a',
   };
   var strings = { TEXT_INPUT_PLACEHOLDER: 'Describe the problem, or pick an option' };
 

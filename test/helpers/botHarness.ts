@@ -8,6 +8,7 @@ import { loadKnowledge, type KnowledgeTree } from '../../src/knowledge/loader.js
 import { LocalRecognizer } from '../../src/recognizer/localRecognizer.js';
 import { LowdbTranscriptStore } from '../../src/transcripts/lowdbTranscriptStore.js';
 import { StoreTranscriptLogger } from '../../src/bot/storeTranscriptLogger.js';
+import { cardButtonTitles } from '../../src/bot/cardButtons.js';
 import { TreeWalker } from '../../src/tree/walker.js';
 import { projectRoot } from '../../src/paths.js';
 import { HandoffService } from '../../src/handoff/handoffService.js';
@@ -129,10 +130,7 @@ export async function fileTicket(h: Harness): Promise<void> {
 export function buttonsOf(activity: Partial<Activity> | undefined): string[] {
   if (!activity) return [];
   const suggested = activity.suggestedActions?.actions.map((a) => String(a.title)) ?? [];
-  const card = (activity.attachments ?? []).flatMap(
-    (a) => ((a.content as { buttons?: { title: string }[] } | undefined)?.buttons ?? []).map((b) => b.title),
-  );
-  return [...suggested, ...card];
+  return [...suggested, ...cardButtonTitles(activity.attachments)];
 }
 
 export function textsOf(replies: Partial<Activity>[]): string {

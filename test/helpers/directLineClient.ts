@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 export interface DlActivity {
   type: string;
   id: string;
+  replyToId?: string;
   name?: string;
   text?: string;
   from: { id: string; role?: string };

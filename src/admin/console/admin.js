@@ -382,6 +382,26 @@
     return e.name ? `${e.type}: ${e.name}` : String(e.type);
   }
 
+  const unescapeMarkdown = (text) => text.replace(/\\([\\`*_[\]~+\-.#!|(){}<>])/g, '$1');
+
+  /**
+   * The bold and italics of a bot or agent text, which the chat showed as markdown, as DOM nodes (never HTML):
+   * `**bold**`, `_italic_` and backslash escapes. Users' texts are not markdown and stay as typed.
+   */
+  function inlineMarkdown(text) {
+    const nodes = [];
+    const pattern = /\*\*(?=\S)([\s\S]*?\S)\*\*|(^|[^\w\\])_(?=\S)([^_]*?\S)_(?!\w)/g;
+    let last = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const start = m.index + (m[2] || '').length;
+      nodes.push(unescapeMarkdown(text.slice(last, start)));
+      nodes.push(m[1] !== undefined ? el('strong', null, unescapeMarkdown(m[1])) : el('em', null, unescapeMarkdown(m[3])));
+      last = m.index + m[0].length;
+    }
+    nodes.push(unescapeMarkdown(text.slice(last)));
+    return nodes.filter((n) => n !== '');
+  }
+
   /** A message as a chat bubble; anything else (events, updates) as a small centred line. */
   function entryNode(e) {
     if (e.type !== 'message') {
@@ -402,7 +422,7 @@
     }
     const node = el('li', { className: `entry msg from-${role}` },
       el('p', { className: 'msg-meta' }, author, ' ', timeNode(e.at, clock(e.at))),
-      e.text ? el('p', { className: 'msg-text' }, e.text) : null,
+      e.text ? el('p', { className: 'msg-text' }, role === 'user' ? e.text : inlineMarkdown(String(e.text))) : null,
       e.card ? el('div', { className: 'card' }, el('p', { className: 'card-label' }, 'Card'), el('p', { className: 'card-text' }, e.card)) : null,
       chips);
     node.dataset.seq = String(e.seq);

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { projectRoot } from '../src/paths.js';
-import { ui } from '../src/tree/messages.js';
-import { launchChromium, skipBrowserTests } from './helpers/browser.js';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { projectRoot } from '../../src/paths.js';
+import { ui } from '../../src/tree/messages.js';
+import { launchChromium, skipBrowserTests } from '../helpers/browser.js';
 
 /** Matches the start of a bot text as Web Chat shows it: its markdown renderer turns quotes into curly ones. */
 function shown(text: string, length = 40): RegExp {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAdminConsole } from '../src/admin/console/registerAdminConsole.js';
-import { projectRoot } from '../src/paths.js';
-import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../src/transcripts/types.js';
-import { launchChromium, skipBrowserTests } from './helpers/browser.js';
+import { registerAdminConsole } from '../../src/admin/console/registerAdminConsole.js';
+import { projectRoot } from '../../src/paths.js';
+import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../../src/transcripts/types.js';
+import { launchChromium, skipBrowserTests } from '../helpers/browser.js';
 
 // Only the admin page's own routes plus a small in-test fake of the admin API (docs/admin-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
@@ -49,12 +49,12 @@ function fixtures() {
     }),
     entries: [
       entry(1, '2025-06-20T10:00:00.000Z', 'bot', undefined, { type: 'conversationUpdate' }),
-      entry(2, '2025-06-20T10:00:05.000Z', 'bot', 'Hi! What is keeping you out?', { buttons: ['Lost or stolen phone', 'Code never arrives'] }),
+      entry(2, '2025-06-20T10:00:05.000Z', 'bot', 'Hi! What is **keeping you out**?\n\n_Pick one_, or type 2\\*3 or snake_case', { buttons: ['Lost or stolen phone', 'Code never arrives'] }),
       entry(3, '2025-06-20T10:00:30.000Z', 'user', 'My phone was stolen yesterday'),
       entry(4, '2025-06-20T10:03:00.000Z', 'bot', 'Here is your ticket.', { card: 'Ticket MFA-ABC123: Lost or stolen phone' }),
       entry(5, '2025-06-20T10:03:01.000Z', 'bot', undefined, { type: 'event', name: 'handoff.requested' }),
       entry(6, '2025-06-20T10:05:00.000Z', 'agent', 'Hello Sam, I am looking at your account now.', { name: 'Dana' }),
-      entry(7, '2025-06-20T10:06:00.000Z', 'user', 'Thanks!'),
+      entry(7, '2025-06-20T10:06:00.000Z', 'user', 'Thanks! **really** _so_'),
       entry(8, '2025-06-20T10:09:00.000Z', 'bot', undefined, { type: 'event', name: 'handoff.resolved' }),
     ],
   };
@@ -325,6 +325,13 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     expect(await entries.locator('.from-agent .author').textContent()).toBe('Dana');
     expect(await entries.locator('.from-agent .msg-text').textContent()).toBe('Hello Sam, I am looking at your account now.');
     expect(await entries.locator('.from-bot').first().locator('.chip').allTextContents()).toEqual(['Lost or stolen phone', 'Code never arrives']);
+    // The bot's markdown reads as it did in the chat (bold, italics, escapes); a user's asterisks stay as typed.
+    const greeting = entries.locator('.from-bot .msg-text').first();
+    expect(await greeting.textContent()).toBe('Hi! What is keeping you out?\n\nPick one, or type 2*3 or snake_case');
+    expect(await greeting.locator('strong').allTextContents()).toEqual(['keeping you out']);
+    expect(await greeting.locator('em').allTextContents()).toEqual(['Pick one']);
+    expect(await entries.locator('.from-user .msg-text').last().textContent()).toBe('Thanks! **really** _so_');
+    expect(await entries.locator('.from-user strong, .from-user em').count()).toBe(0);
     expect(await entries.locator('.from-bot .card-text').textContent()).toBe('Ticket MFA-ABC123: Lost or stolen phone');
     expect(await entries.locator('.system').nth(1).textContent()).toContain('Event: handoff.requested');
     // User on the right, bot and agent on the left, events centred; the agent's bubble looks different from the bot's.

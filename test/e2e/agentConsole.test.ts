@@ -4,12 +4,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAgentConsole } from '../src/agent/console/registerAgentConsole.js';
-import { projectRoot } from '../src/paths.js';
-import type { TicketFieldName } from '../src/tickets/fields.js';
-import type { CaseSummary } from '../src/tickets/summary.js';
-import type { Priority, Ticket, TicketMessage } from '../src/tickets/ticket.js';
-import { launchChromium, skipBrowserTests } from './helpers/browser.js';
+import { registerAgentConsole } from '../../src/agent/console/registerAgentConsole.js';
+import { projectRoot } from '../../src/paths.js';
+import type { TicketFieldName } from '../../src/tickets/fields.js';
+import type { CaseSummary } from '../../src/tickets/summary.js';
+import type { Priority, Ticket, TicketMessage } from '../../src/tickets/ticket.js';
+import { launchChromium, skipBrowserTests } from '../helpers/browser.js';
 
 // Only the console's own routes plus a small in-test fake of the agent API (docs/agent-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
