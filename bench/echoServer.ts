@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import restify, { type Request, type Response } from 'restify';
+import { sendJson } from '../src/http/sendJson.js';
 
 interface Inbound {
   id?: string;
@@ -14,8 +15,9 @@ interface Inbound {
 
 /**
  * The reference: what any bot on this stack must at least do per turn, with no SDK, dialogs or stores.
- * restify + bodyParser like the real server, and ONE reply per activity POSTed to the serviceUrl with fetch,
- * awaited before the HTTP response, exactly the path the bot's replies take to the capture endpoint.
+ * restify + bodyParser like the real server, and ONE reply per activity POSTed to the serviceUrl with the
+ * bot's own sendJson (node:http, keep-alive), awaited before the HTTP response: exactly the path the bot's
+ * replies take to the capture endpoint.
  */
 export async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server = restify.createServer({ name: 'bench-echo', handleUncaughtExceptions: false });
@@ -34,9 +36,8 @@ export async function startEchoServer(): Promise<{ url: string; close(): Promise
     const base = a.serviceUrl.replace(/\/+$/, '');
     const target = `${base}/v3/conversations/${encodeURIComponent(a.conversation.id)}/activities/${encodeURIComponent(a.id ?? '')}`;
     try {
-      const sent = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) });
-      await sent.text();
-      res.send(sent.ok ? 200 : 502);
+      const sent = await sendJson('POST', target, reply, 10_000);
+      res.send(sent.status >= 200 && sent.status < 300 ? 200 : 502);
     } catch {
       res.send(502);
     }

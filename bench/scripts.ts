@@ -56,8 +56,10 @@ interface Plan {
 }
 
 /** The user's answer to the turn's replies, or how the conversation ended. */
-function respond(replies: Reply[], plan: Plan, random: () => number): { text: string } | { done: string } {
-  if (replies.length === 0) throw unexpected('no reply', replies);
+function respond(all: Reply[], plan: Plan, random: () => number): { text: string } | { done: string } {
+  // A typing indicator (slow turns) can land anywhere among the replies; it is never the prompt.
+  const replies = all.filter((r) => r.type !== 'typing');
+  if (replies.length === 0) throw unexpected('no reply', all);
   const texts = replies.map((r) => r.text ?? '');
   const broken = texts.find((t) => t.startsWith('Sorry, something went wrong') || t.includes(ui.notUnderstood) || t.startsWith("Sorry, I didn't catch that"));
   if (broken !== undefined) throw unexpected('the bot did not understand or failed', replies);
@@ -92,7 +94,7 @@ export function botScript(tree: Tree): Script {
     const random = rng(session.user * 100_003 + session.index);
     const plan: Plan = { escalate: random() < 0.2, notFixedFirst: Math.floor(random() * 3), notFixedSoFar: 0, email: `u${session.user * 1000 + session.index}@contoso.com` };
     const welcome = await session.send({ type: 'conversationUpdate', membersAdded: [{ id: session.userId }] });
-    const shown = buttonsOf(welcome.at(-1));
+    const shown = buttonsOf(welcome.filter((r) => r.type !== 'typing').at(-1));
     if (!welcome.some((r) => r.text === tree.index.welcome) || menu.some((label) => !shown.includes(label))) {
       throw unexpected('join did not get the welcome and the root menu', welcome);
     }

@@ -36,6 +36,8 @@ describe('parseField: good answers are normalised', () => {
     ['errorMessage', '  We couldn\'t   verify your identity  ', "We couldn't verify your identity"],
     ['errorMessage', 'AADSTS50076', 'AADSTS50076'],
     ['errorMessage', '"Your sign-in was blocked."', 'Your sign-in was blocked.'],
+    // Redacted on the way in: what the review card shows is what the help desk gets.
+    ['errorMessage', 'I typed the code 482193 and my number +1 425 555 0100, both refused', 'I typed the code [code] and my number [phone], both refused'],
     ['pageUrl', 'login.microsoftonline.com/common/oauth2', 'https://login.microsoftonline.com/common/oauth2'],
     ['pageUrl', 'https://login.microsoftonline.com/common/login?x=1', 'https://login.microsoftonline.com/common/login?x=1'],
     ['pageUrl', 'http://mysignins.microsoft.com/', 'http://mysignins.microsoft.com/'],

@@ -33,16 +33,24 @@ describe('LowdbTranscriptStore on disk', () => {
   const who = { conversationId: 'disk', channelId: 'webchat', userId: 'ann@contoso.com' };
   const at = '2026-03-02T10:00:00.000Z';
 
-  it('writes one JSON document per conversation (record and entries), awaited before the call returns', async () => {
+  it('journals every change before the call returns, and keeps one JSON document per conversation', async () => {
     const folder = freshFile();
     const store = await LowdbTranscriptStore.open(folder);
     await store.log(who, { at, role: 'user', type: 'message', text: 'no code' });
     await store.progress(who, { branch: 'no-code', path: [{ node: 'main-menu' }] });
     await store.log({ ...who, conversationId: 'other' }, { at, role: 'user', type: 'message', text: 'hi' });
-    // Atomic writes leave no temp file behind once the write resolved: exactly one file per conversation.
-    const files = filesUnder(folder);
-    expect(files).toHaveLength(2);
-    const docs = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { key: string; value: Record<string, any> });
+    // Acknowledged means on disk: the journal holds the latest value of both conversations already.
+    const journaled = filesUnder(path.join(folder, 'journal'))
+      .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean))
+      .map((l) => JSON.parse(l) as { key: string; value: Record<string, any> });
+    expect(journaled.filter((l) => l.key === 'disk').at(-1)!.value.record).toMatchObject({ walk: { branch: 'no-code' } });
+    expect(journaled.some((l) => l.key === 'other')).toBe(true);
+    // Reopened (as after a crash), the journal goes into the documents: exactly one file per conversation.
+    await LowdbTranscriptStore.open(folder);
+    const docs = filesUnder(folder)
+      .filter((f) => !f.includes(`${path.sep}journal${path.sep}`))
+      .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { key: string; value: Record<string, any> });
+    expect(docs.map((d) => d.key).sort()).toEqual(['disk', 'other']);
     const onDisk = docs.find((d) => d.key === 'disk')!.value;
     expect(onDisk.entries).toEqual([{ at, role: 'user', type: 'message', text: 'no code', seq: 1 }]);
     expect(onDisk.record).toMatchObject({ ...who, lastActivityAt: at, messageCount: 1, preview: 'no code', sessions: [], walk: { branch: 'no-code' } });

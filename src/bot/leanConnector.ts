@@ -1,5 +1,6 @@
 import type { ConnectorClient } from 'botframework-connector';
 import type { Activity, ResourceResponse } from 'botbuilder';
+import { sendJson } from '../http/sendJson.js';
 
 /** A reply the channel's connector refused, with its status like the SDK's RestError. */
 export class ConnectorError extends Error {
@@ -15,7 +16,7 @@ export class ConnectorError extends Error {
 const TIMEOUT_MS = 10_000;
 
 /**
- * The Bot Connector calls a turn makes (send, reply, update, delete), as plain JSON over fetch, for connectors
+ * The Bot Connector calls a turn makes (send, reply, update, delete), as plain JSON over HTTP, for connectors
  * that need no credentials: the local Direct Line and the Emulator. The SDK's ConnectorClient runs every
  * reply through an Azure HTTP pipeline with model serialisers; a profile put that at ~30% of a turn's CPU, for
  * requests that go to this same machine. Anything else (members, conversations, attachments) and every
@@ -27,15 +28,9 @@ export function leanConnector(serviceUrl: string, fallback: () => Promise<Connec
     `${base}/v3/conversations/${encodeURIComponent(conversationId)}/activities${activityId ? `/${encodeURIComponent(activityId)}` : ''}`;
 
   const call = async (method: string, target: string, body?: Partial<Activity>): Promise<ResourceResponse> => {
-    const res = await fetch(target, {
-      method,
-      headers: body ? { 'content-type': 'application/json' } : {},
-      ...(body ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new ConnectorError(`The connector at ${base} answered ${res.status} to ${method}.`, res.status);
-    return parseResource(text);
+    const res = await sendJson(method, target, body, TIMEOUT_MS);
+    if (res.status < 200 || res.status > 299) throw new ConnectorError(`The connector at ${base} answered ${res.status} to ${method}.`, res.status);
+    return parseResource(res.text);
   };
 
   const lean = {

@@ -1,35 +1,79 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { TextFile } from 'lowdb/node';
+import { readJournal } from './journal.js';
+
+/** A key's value since the last compaction; `deleted` marks a removal not yet applied to the documents. */
+interface Entry<T> {
+  value?: T;
+  deleted?: true;
+}
+
+/** Past this many journal bytes its changes are written into the documents and a new journal begins. */
+const JOURNAL_LIMIT = 8 * 1024 * 1024;
+/**
+ * And at the latest this long after a journal's first change: a journal keeps every version of what it
+ * holds (a ticket answer before its redaction, a dialog step since left), the documents only the latest.
+ */
+const JOURNAL_MAX_AGE_MS = 30_000;
+/** Documents written at once during a compaction (each is a temp file and a rename). */
+const COMPACTION_WRITERS = 16;
 
 /**
- * A folder of small JSON documents, one per key, for the embedded store. Writing one conversation costs the
- * same whether the folder holds a thousand conversations or a hundred thousand (lowdb's single-file stores
- * rewrite everything on every write). Each file is written by lowdb's TextFile (steno): a temp file renamed
- * over the old one, so a crash leaves the old or the new document, never a torn one; writes to one key that
- * pile up while one is in flight are coalesced into the newest.
+ * The embedded store's folder of small JSON documents, one per key, with a write-ahead journal in front.
  *
- * Files live in 256 sub-folders by hash so no directory grows huge; the key is kept inside the document,
- * since the file name is a hash.
+ * lowdb keeps a whole database in one file and rewrites it on every write, so its cost grows with the store.
+ * Here a change costs the same whatever the number of keys: every put or delete made in one event-loop turn is
+ * appended to the journal in one write (all conversations' turns share it), and resolves once that write is
+ * done, so an acknowledged change survives a crash of the process (SIGKILL). In the background, every 8 MB of
+ * journal the latest value of each key changed since is written to its document (lowdb's TextFile: a temp file
+ * renamed over the old one, so a document is always whole), then that journal is removed. A key changed ten
+ * times between compactions costs one document write. At open, journals left by a crash are replayed into the
+ * documents. Documents are not fsynced: an operating-system crash can lose the last seconds, as before.
+ *
+ * Documents live in 256 sub-folders by the key's hash, the key kept inside (`{ key, value }`).
  */
 export class DocumentFolder<T> {
-  /** One steno writer per file while writes are in flight: two writers on one file would share a temp file. */
-  private readonly writers = new Map<string, { file: TextFile; inFlight: number }>();
-  /** The latest operation per key, so a delete waits for earlier writes and a write for an earlier delete. */
-  private readonly tails = new Map<string, Promise<void>>();
-  private readonly deletes = new Map<string, Promise<void>>();
+  /** Changes not yet in the documents (journaled or about to be): reads see them first. */
+  private readonly recent = new Map<string, Entry<T>>();
+  /** Changes waiting for the next journal write. */
+  private batch = new Map<string, Entry<T>>();
+  private batchWritten: Promise<void> | undefined;
+  /** Journal writes and rotations, one after another. */
+  private chain: Promise<void> = Promise.resolve();
+  private journalBytes = 0;
+  private compacting: Promise<void> = Promise.resolve();
+  private ageTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private journal: { handle: FileHandle; seq: number },
+    private readonly journalLimit: number,
+    private readonly journalMaxAgeMs: number,
+  ) {}
 
-  static async open<T>(dir: string): Promise<DocumentFolder<T>> {
-    // All shard folders up front: writes then never wait on mkdir, which would break their order.
+  /** The limits are for tests: how much journal, or how old a one, triggers a compaction. */
+  static async open<T>(
+    dir: string,
+    { journalLimit = JOURNAL_LIMIT, journalMaxAgeMs = JOURNAL_MAX_AGE_MS }: { journalLimit?: number; journalMaxAgeMs?: number } = {},
+  ): Promise<DocumentFolder<T>> {
+    // All shard folders up front: document writes then never wait on mkdir.
     await Promise.all(Array.from({ length: 256 }, (_, i) => mkdir(path.join(dir, i.toString(16).padStart(2, '0')), { recursive: true })));
-    return new DocumentFolder<T>(dir);
+    await mkdir(path.join(dir, 'journal'), { recursive: true });
+    const left = await listJournals(dir);
+    const folder = new DocumentFolder<T>(dir, await openJournal(dir, (left.at(-1)?.seq ?? 0) + 1), journalLimit, journalMaxAgeMs);
+    // A crash may have left journals behind: their changes go into the documents before anything is read.
+    for (const { file } of left) for (const [key, entry] of await readJournal<T>(file)) folder.recent.set(key, entry);
+    await folder.writeDocuments(new Map(folder.recent));
+    await Promise.all(left.map(({ file }) => unlink(file)));
+    return folder;
   }
 
   async get(key: string): Promise<T | undefined> {
-    await this.deletes.get(key);
+    const entry = this.recent.get(key);
+    if (entry) return entry.value;
     try {
       return (JSON.parse(await readFile(this.fileOf(key), 'utf8')) as { key: string; value: T }).value;
     } catch (err) {
@@ -38,30 +82,19 @@ export class DocumentFolder<T> {
     }
   }
 
-  /** Resolves once this value (or a newer one for the same key) is on disk. */
+  /**
+   * Resolves once this value (or a newer one for the same key) is in the journal. The value is serialised
+   * when the journal is written, so the caller must not change it afterwards except to make it newer.
+   */
   put(key: string, value: T): Promise<void> {
-    const text = JSON.stringify({ key, value });
-    const pendingDelete = this.deletes.get(key);
-    const write = pendingDelete ? pendingDelete.then(() => this.write(key, text)) : this.write(key, text);
-    return this.track(key, write);
+    return this.change(key, { value });
   }
 
   delete(key: string): Promise<void> {
-    const before = this.tails.get(key) ?? Promise.resolve();
-    const removal = before
-      .catch(() => undefined)
-      .then(() => unlink(this.fileOf(key)))
-      .catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-    this.deletes.set(key, removal);
-    void removal.finally(() => {
-      if (this.deletes.get(key) === removal) this.deletes.delete(key);
-    });
-    return this.track(key, removal);
+    return this.change(key, { deleted: true });
   }
 
-  /** Every document, read in parallel per shard (start-up only). */
+  /** Every document (start-up only: the journal was replayed into the documents at open). */
   async loadAll(): Promise<Map<string, T>> {
     const found = new Map<string, T>();
     for (const shard of (await readdir(this.dir)).filter((s) => /^[0-9a-f]{2}$/.test(s))) {
@@ -69,37 +102,101 @@ export class DocumentFolder<T> {
       const docs = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(this.dir, shard, f), 'utf8')) as { key: string; value: T }));
       for (const doc of docs) found.set(doc.key, doc.value);
     }
+    for (const [key, entry] of this.recent) {
+      if (entry.deleted) found.delete(key);
+      else found.set(key, entry.value as T);
+    }
     return found;
   }
 
-  private async write(key: string, text: string): Promise<void> {
-    const path_ = this.fileOf(key);
-    let writer = this.writers.get(path_);
-    if (!writer) {
-      writer = { file: new TextFile(path_), inFlight: 0 };
-      this.writers.set(path_, writer);
-    }
-    writer.inFlight += 1;
-    try {
-      // steno keeps only the newest pending text while a write is in flight: bursts cost two writes, not N.
-      await writer.file.write(text);
-    } finally {
-      writer.inFlight -= 1;
-      if (writer.inFlight === 0) this.writers.delete(path_);
-    }
+  /** Writes what is pending and closes the journal; the documents catch up at the next open. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.ageTimer);
+    await this.batchWritten;
+    await this.chain;
+    await this.compacting;
+    await this.journal.handle.close();
   }
 
-  private track(key: string, op: Promise<void>): Promise<void> {
-    const tail = Promise.allSettled([this.tails.get(key), op]).then(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+  private change(key: string, entry: Entry<T>): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`DocumentFolder ${this.dir} is closed`));
+    this.recent.set(key, entry);
+    this.batch.set(key, entry);
+    // Everything changed before the event loop moves on goes into one journal write.
+    this.batchWritten ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeBatch());
+    return this.batchWritten;
+  }
+
+  private writeBatch(): Promise<void> {
+    const batch = this.batch;
+    this.batch = new Map();
+    this.batchWritten = undefined;
+    const lines = [...batch].map(([key, e]) => JSON.stringify(e.deleted ? { key, deleted: true } : { key, value: e.value })).join('\n') + '\n';
+    const written = this.chain.then(async () => {
+      const bytes = Buffer.from(lines, 'utf8');
+      await this.journal.handle.write(bytes);
+      if (this.journalBytes === 0) this.ageTimer = setTimeout(() => this.rotateWhenIdle(), this.journalMaxAgeMs).unref();
+      this.journalBytes += bytes.length;
+      if (this.journalBytes >= this.journalLimit) await this.rotate();
     });
-    return op;
+    this.chain = written.catch(() => undefined);
+    return written;
+  }
+
+  /** The age limit, between journal writes. */
+  private rotateWhenIdle(): void {
+    if (this.closed) return;
+    this.chain = this.chain.then(() => (this.journalBytes > 0 ? this.rotate() : undefined)).catch(() => undefined);
+  }
+
+  /** Starts a new journal and writes the old one's changes into the documents in the background. */
+  private async rotate(): Promise<void> {
+    clearTimeout(this.ageTimer);
+    const old = this.journal;
+    this.journal = await openJournal(this.dir, old.seq + 1);
+    this.journalBytes = 0;
+    await old.handle.close();
+    const changed = new Map(this.recent);
+    this.compacting = this.compacting
+      .then(() => this.writeDocuments(changed))
+      .then(() => unlink(journalFile(this.dir, old.seq)))
+      // A failed compaction leaves its journal in place: the next open replays it.
+      .catch(() => undefined);
+  }
+
+  /** Applies changes to the documents, then forgets those not changed again meanwhile. */
+  private async writeDocuments(changed: Map<string, Entry<T>>): Promise<void> {
+    const queue = [...changed];
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [key, entry] = next;
+        if (entry.deleted) await unlink(this.fileOf(key)).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
+        else await new TextFile(this.fileOf(key)).write(JSON.stringify({ key, value: entry.value }));
+        if (this.recent.get(key) === entry) this.recent.delete(key);
+      }
+    };
+    await Promise.all(Array.from({ length: COMPACTION_WRITERS }, worker));
   }
 
   private fileOf(key: string): string {
     const hash = createHash('sha1').update(key).digest('hex');
     return path.join(this.dir, hash.slice(0, 2), `${hash}.json`);
   }
+}
+
+function journalFile(dir: string, seq: number): string {
+  return path.join(dir, 'journal', `${String(seq).padStart(8, '0')}.jsonl`);
+}
+
+async function openJournal(dir: string, seq: number): Promise<{ handle: FileHandle; seq: number }> {
+  return { handle: await open(journalFile(dir, seq), 'a'), seq };
+}
+
+async function listJournals(dir: string): Promise<{ file: string; seq: number }[]> {
+  const names = (await readdir(path.join(dir, 'journal'))).filter((n) => /^\d{8}\.jsonl$/.test(n)).sort();
+  return names.map((n) => ({ file: path.join(dir, 'journal', n), seq: Number(n.slice(0, 8)) }));
 }

@@ -73,6 +73,11 @@ export class LowdbStorage implements Storage {
     await Promise.all(keys.map((key) => this.docs.delete(key)));
   }
 
+  /** Writes what is pending to the journal and closes it. */
+  close(): Promise<void> {
+    return this.docs.close();
+  }
+
   private async load(key: string): Promise<StoreItem | undefined> {
     const cached = this.cache.get(key);
     if (cached) {

@@ -22,7 +22,7 @@ export interface Stores {
   transcripts: TranscriptStore;
   /** Holds each conversation's turns apart: within this process, or across instances on PostgreSQL. */
   turnLock: TurnLock;
-  /** Releases what the stores hold (the PostgreSQL pool); the embedded store has nothing to release. */
+  /** Releases what the stores hold: the PostgreSQL pools, or the embedded store's journals (pending writes first). */
   close(): Promise<void>;
 }
 
@@ -47,5 +47,14 @@ export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, l
     LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts')),
     LowdbTicketStore.open(path.join(config.dataDir, 'tickets')),
   ]);
-  return { kind: 'lowdb', storage, tickets, transcripts, turnLock: new LocalTurnLock(), close: async () => undefined };
+  return {
+    kind: 'lowdb',
+    storage,
+    tickets,
+    transcripts,
+    turnLock: new LocalTurnLock(),
+    close: async () => {
+      await Promise.all([storage.close(), transcripts.close(), tickets.close()]);
+    },
+  };
 }

@@ -35,10 +35,15 @@ const isOpen = (t: Ticket): boolean => t.status === 'queued' || t.status === 'as
  * ticket's own file write, so a claim is decided before any other update can look at the ticket.
  */
 export class LowdbTicketStore implements TicketStore {
+  /** Queued and assigned tickets: the queue is read on every escalation, and closed tickets only pile up. */
+  private readonly open = new Map<string, Ticket>();
+
   private constructor(
     private readonly docs: DocumentFolder<Ticket>,
     private readonly tickets: Map<string, Ticket>,
-  ) {}
+  ) {
+    for (const ticket of tickets.values()) this.track(ticket);
+  }
 
   /** `dir` is a folder of ticket documents (created if missing). */
   static async open(dir: string): Promise<LowdbTicketStore> {
@@ -48,7 +53,9 @@ export class LowdbTicketStore implements TicketStore {
 
   async create(ticket: Ticket): Promise<void> {
     if (this.tickets.has(ticket.id)) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`);
-    this.tickets.set(ticket.id, structuredClone(ticket));
+    const stored = structuredClone(ticket);
+    this.tickets.set(ticket.id, stored);
+    this.track(stored);
     await this.docs.put(ticket.id, ticket);
   }
 
@@ -58,12 +65,12 @@ export class LowdbTicketStore implements TicketStore {
   }
 
   async findOpenByConversation(conversationId: string): Promise<Ticket | undefined> {
-    const found = [...this.tickets.values()].find((t) => isOpen(t) && t.userWaiting && t.conversation.conversationId === conversationId);
+    const found = [...this.open.values()].find((t) => t.userWaiting && t.conversation.conversationId === conversationId);
     return found && structuredClone(found);
   }
 
   async listOpen(): Promise<Ticket[]> {
-    return [...this.tickets.values()].filter(isOpen).map((t) => structuredClone(t));
+    return [...this.open.values()].map((t) => structuredClone(t));
   }
 
   async update(id: string, mutate: (ticket: Ticket) => Ticket): Promise<Ticket | undefined> {
@@ -72,7 +79,17 @@ export class LowdbTicketStore implements TicketStore {
     // Synchronous from read to assignment: in one Node process no other update can slip in between.
     const next = mutate(structuredClone(current));
     this.tickets.set(id, next);
+    this.track(next);
     await this.docs.put(id, next);
     return structuredClone(next);
+  }
+
+  close(): Promise<void> {
+    return this.docs.close();
+  }
+
+  private track(ticket: Ticket): void {
+    if (isOpen(ticket)) this.open.set(ticket.id, ticket);
+    else this.open.delete(ticket.id);
   }
 }

@@ -1,3 +1,4 @@
+import { redact } from '../transcripts/redact.js';
 import { z } from 'zod';
 import { applyZoneAnswer, parseTimestamp, timestampSchema } from './timestamp.js';
 
@@ -161,7 +162,9 @@ function prepareAccountType(s: string): string {
 
 const PREPARE: Record<Exclude<TicketFieldName, 'timestamp'>, (s: string) => string> = {
   userId: (s) => prepareUserId(unquote(s)),
-  errorMessage: (s) => stripQuotePair(s.replace(/\s+/g, ' ')),
+  // Redacted as soon as it is accepted: the review card then shows what the help desk will get, and the raw
+  // code or number never sits in the conversation's state either.
+  errorMessage: (s) => redact(stripQuotePair(s.replace(/\s+/g, ' '))),
   pageUrl: (s) => {
     const u = unquote(s);
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(u) ? u : `https://${u}`;

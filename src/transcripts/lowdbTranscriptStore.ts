@@ -186,6 +186,10 @@ export class LowdbTranscriptStore implements TranscriptStore {
     return branchStats(rows);
   }
 
+  close(): Promise<void> {
+    return this.docs.close();
+  }
+
   private summaries(now: Date): ConversationSummary[] {
     return Object.values(this.db.data.conversations).map((r) => deriveSummary(r, now, this.abandonAfterMs).summary);
   }

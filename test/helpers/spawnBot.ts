@@ -115,18 +115,33 @@ export interface StoreCheck {
   tmpFiles: string[];
   /** Documents that did not parse or lack `{ key, value }`. */
   bad: { file: string; error: string }[];
-  /** Other files (neither document nor temp file). */
+  /** Other files (neither document, journal nor temp file). */
   other: string[];
+  /** Journal lines that parse; a torn last line of a journal (a crash mid-write) is not counted as bad. */
+  journalLines: number;
 }
 
 /** Parses every JSON document under the bot's DATA_DIR (one file per conversation, transcript, ticket). */
 export function checkStoreDocuments(dataDir: string): StoreCheck {
-  const result: StoreCheck = { documents: 0, tmpFiles: [], bad: [], other: [] };
+  const result: StoreCheck = { documents: 0, tmpFiles: [], bad: [], other: [], journalLines: 0 };
   const entries = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
   for (const entry of entries) {
     const file = path.join(entry.parentPath, entry.name);
     if (entry.name.endsWith('.tmp')) {
       result.tmpFiles.push(file);
+      continue;
+    }
+    if (/^\d{8}\.jsonl$/.test(entry.name)) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (line === '') return;
+        try {
+          if (typeof (JSON.parse(line) as { key?: unknown }).key !== 'string') throw new Error('no key');
+          result.journalLines += 1;
+        } catch (err) {
+          if (i < lines.length - 1) result.bad.push({ file: `${file}:${i + 1}`, error: (err as Error).message });
+        }
+      });
       continue;
     }
     if (!entry.name.endsWith('.json')) {
@@ -150,10 +165,30 @@ function isLegacyCollection(file: string): boolean {
   return !/[\\/][0-9a-f]{2}[\\/][0-9a-f]{40}\.json$/.test(file);
 }
 
-/** The bot's conversation-state document for a conversation, if it has been written. */
+/**
+ * The bot's conversation-state document for a conversation, if it has been written: the journal's latest line
+ * for its key when there is one (the documents catch up at compaction), else its document.
+ */
 export function readStateDocument(dataDir: string, channelId: string, conversationId: string): { key: string; value: Record<string, unknown> } | undefined {
   const key = `${channelId}/conversations/${conversationId}/`;
   const dir = path.join(dataDir, 'state');
+  // undefined: not in any journal; null: deleted since the documents were written.
+  let journaled: { key: string; value: Record<string, unknown> } | null | undefined;
+  const journals = path.join(dir, 'journal');
+  const names = fs.existsSync(journals) ? fs.readdirSync(journals).filter((n) => n.endsWith('.jsonl')).sort() : [];
+  for (const name of names) {
+    for (const line of fs.readFileSync(path.join(journals, name), 'utf8').split('\n')) {
+      if (!line.includes(JSON.stringify(key))) continue;
+      let parsed: { key: string; value?: Record<string, unknown>; deleted?: true };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        continue; // the line being written right now
+      }
+      if (parsed.key === key) journaled = parsed.deleted ? null : { key, value: parsed.value! };
+    }
+  }
+  if (journaled !== undefined) return journaled ?? undefined;
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
     const doc = JSON.parse(fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')) as { key: string; value: Record<string, unknown> };
