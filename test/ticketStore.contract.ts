@@ -52,7 +52,7 @@ const ids = (tickets: Ticket[]): string[] => tickets.map((t) => t.id);
 
 export function ticketStoreContract(name: string, factory: TicketStoreFactory): void {
   describe(`TicketStore contract: ${name}`, () => {
-    it('create + get round-trip the whole ticket, as copies; a duplicate id is refused; unknown ids are undefined', async () => {
+    it('create + get round-trip the whole ticket, which callers cannot change in the store; a duplicate id is refused; unknown ids are undefined', async () => {
       const store = await factory.open();
       const t = ticket({ messages: [{ seq: 1, from: 'user', text: 'Hello 👋', at: '2026-11-22T10:01:00.000Z' }] });
       await store.create(t);
@@ -60,9 +60,14 @@ export function ticketStoreContract(name: string, factory: TicketStoreFactory): 
       await expect(store.create({ ...t, priority: 'urgent' })).rejects.toThrow(/already exists/);
       expect((await store.get(t.id))?.priority).toBe('normal');
       expect(await store.get('MFA-NOPE00')).toBeUndefined();
+      // A copy (PostgreSQL) or frozen (the embedded store, which hands out its own objects): never the store's to change.
       const copy = (await store.get(t.id))!;
-      copy.messages.push({ seq: 2, from: 'bot', text: 'tampered', at: t.createdAt });
-      copy.fields.userId = 'mallory@contoso.com';
+      try {
+        copy.messages.push({ seq: 2, from: 'bot', text: 'tampered', at: t.createdAt });
+        copy.fields.userId = 'mallory@contoso.com';
+      } catch (err) {
+        expect(err).toBeInstanceOf(TypeError);
+      }
       expect(await store.get(t.id)).toEqual(t);
     });
 

@@ -6,11 +6,20 @@ import type { WalkResult } from '../../dialogs/treeWalkerDialog.js';
 import { queueSignalOf } from '../../dialogs/queueSignal.js';
 
 /**
+ * Where botbuilder-dialogs keeps its memory-scope configuration for a turn. It rebuilds it on every turn
+ * (walking the component registry, with schema checks): a profile put that at ~5% of a turn. Our dialogs use
+ * no memory scopes and register none, so the first turn's configuration serves every later one.
+ */
+const STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
+
+/**
  * The activity handler: greets people who join, runs the main dialog on every message, and saves the
  * conversation state (where the user is in the tree) after each turn.
  */
 export class HelpdeskBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
+  /** See STATE_CONFIGURATION. */
+  private stateConfiguration: unknown;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
 
   constructor(private readonly conversationState: ConversationState, services: DialogServices) {
@@ -53,7 +62,9 @@ export class HelpdeskBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     await super.run(context);
+    this.stateConfiguration ??= context.turnState.get(STATE_CONFIGURATION);
     await this.conversationState.saveChanges(context, false);
   }
 

@@ -30,9 +30,22 @@ export interface TicketStore {
 const isOpen = (t: Ticket): boolean => t.status === 'queued' || t.status === 'assigned';
 
 /**
- * Tickets on the embedded store: one lowdb-written document per ticket, all held in memory (there are far
- * fewer tickets than conversations) for the queue. Changes apply to memory synchronously, then await the
- * ticket's own file write, so a claim is decided before any other update can look at the ticket.
+ * Tickets in memory are frozen, all the way down: they can be handed out without copying (the queue is read
+ * on every escalation, and copying every open ticket each time grew with the queue), and a caller that tries
+ * to change one fails at once instead of changing the store behind its back.
+ */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) frozen(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Tickets on the embedded store: one document per ticket, all held in memory (there are far fewer tickets
+ * than conversations) for the queue. Changes apply to memory synchronously, then await the journal write, so
+ * a claim is decided before any other update can look at the ticket.
  */
 export class LowdbTicketStore implements TicketStore {
   /** Queued and assigned tickets: the queue is read on every escalation, and closed tickets only pile up. */
@@ -42,7 +55,7 @@ export class LowdbTicketStore implements TicketStore {
     private readonly docs: DocumentFolder<Ticket>,
     private readonly tickets: Map<string, Ticket>,
   ) {
-    for (const ticket of tickets.values()) this.track(ticket);
+    for (const ticket of tickets.values()) this.track(frozen(ticket));
   }
 
   /** `dir` is a folder of ticket documents (created if missing). */
@@ -53,35 +66,34 @@ export class LowdbTicketStore implements TicketStore {
 
   async create(ticket: Ticket): Promise<void> {
     if (this.tickets.has(ticket.id)) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`);
-    const stored = structuredClone(ticket);
+    const stored = frozen(structuredClone(ticket));
     this.tickets.set(ticket.id, stored);
     this.track(stored);
-    await this.docs.put(ticket.id, ticket);
+    await this.docs.put(ticket.id, stored);
   }
 
   async get(id: string): Promise<Ticket | undefined> {
-    const ticket = this.tickets.get(id);
-    return ticket && structuredClone(ticket);
+    return this.tickets.get(id);
   }
 
   async findOpenByConversation(conversationId: string): Promise<Ticket | undefined> {
-    const found = [...this.open.values()].find((t) => t.userWaiting && t.conversation.conversationId === conversationId);
-    return found && structuredClone(found);
+    return [...this.open.values()].find((t) => t.userWaiting && t.conversation.conversationId === conversationId);
   }
 
   async listOpen(): Promise<Ticket[]> {
-    return [...this.open.values()].map((t) => structuredClone(t));
+    return [...this.open.values()];
   }
 
   async update(id: string, mutate: (ticket: Ticket) => Ticket): Promise<Ticket | undefined> {
     const current = this.tickets.get(id);
     if (!current) return undefined;
-    // Synchronous from read to assignment: in one Node process no other update can slip in between.
-    const next = mutate(structuredClone(current));
+    // Synchronous from read to assignment: in one Node process no other update can slip in between. The
+    // mutator gets a copy it may change; what it returns is copied too, so it keeps no handle on the store.
+    const next = frozen(structuredClone(mutate(structuredClone(current))));
     this.tickets.set(id, next);
     this.track(next);
     await this.docs.put(id, next);
-    return structuredClone(next);
+    return next;
   }
 
   close(): Promise<void> {
