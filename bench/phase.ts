@@ -18,7 +18,7 @@ export interface PhaseResult {
   load?: number;
   /** Set when the phase did not run its load (seeding ran out of time), with the reason. */
   skipped?: string;
-  seed?: { seeded: number; ms: number; state: boolean };
+  seed?: { seeded: number; ms: number; state: boolean; restartMs?: number; heapMb?: number };
   drive?: DriveResult;
   peakRssMb?: number;
   /** Server CPU (user + system) per answered turn, warm-up included: unlike turns/s, barely moved by other load. */
@@ -50,7 +50,7 @@ async function spawn(args: string[], log: (line: string) => void, target: number
   // Same Node flags for the bot and the echo, so the comparison differs only in the server code;
   // BENCH_SERVER_NODE_ARGS adds some to both, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = fork(SERVER, args, { execArgv: ['--import', 'tsx', '--no-deprecation', ...extra], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SERVER, args, { execArgv: ['--import', 'tsx', '--no-deprecation', '--expose-gc', ...extra], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await nextMessage(child, 'ready', (m) => {
     if (m.type === 'progress') log(`    seeded ${m.seeded.toLocaleString('en-US')} / ${target.toLocaleString('en-US')}`);
   });
@@ -87,8 +87,9 @@ export async function runPhase(
     const { seed, tree } = child.ready;
     const result: PhaseResult & { tree?: Tree } = { name: p.name, stored: p.stored, ...(p.rate ? { rate: p.rate } : {}), ...(tree ? { tree } : {}) };
     if (seed) {
-      result.seed = { seeded: seed.seeded, ms: seed.ms, state: seed.state };
+      result.seed = { seeded: seed.seeded, ms: seed.ms, state: seed.state, ...(seed.restartMs !== undefined ? { restartMs: seed.restartMs } : {}), heapMb: seed.heapMb };
       if (p.stored > 0) log(`    seeded ${seed.seeded.toLocaleString('en-US')} conversations in ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.seeded / Math.max(seed.ms / 1000, 0.001)).toLocaleString('en-US')}/s)`);
+      if (seed.restartMs !== undefined) log(`    restarted on them in ${(seed.restartMs / 1000).toFixed(1)} s; heap after start-up ${Math.round(seed.heapMb)} MB`);
       if (!seed.complete) {
         result.skipped = `seeding stopped after ${o.seedBudget} s at ${seed.seeded.toLocaleString('en-US')} of ${p.stored.toLocaleString('en-US')}`;
         return result;
