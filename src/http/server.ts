@@ -31,7 +31,10 @@ function badRequest(res: Response, message: string): void {
 
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
 export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeoutMs, rateLimits, checkServiceUrl, health }: ServerDeps): Server {
-  const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false });
+  // restify logs through our logger (its default one ignores LOG_LEVEL and writes to stdout on its own). The
+  // cast: @types/restify still describes restify 8's bunyan logger; restify 11 takes a pino one.
+  const log = logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'];
+  const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false, log });
   // Slow clients (a trickled body, headers that never end) are cut off instead of holding a socket forever.
   server.server.requestTimeout = requestTimeoutMs;
   server.server.headersTimeout = Math.min(10_000, requestTimeoutMs);
