@@ -99,7 +99,11 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
   private async onRating(dc: DialogContext, state: HandoffState, text: string): Promise<DialogTurnResult> {
     const answer = understandAnswer(text, 'rating', ui.ratingChoices);
     if (answer?.kind !== 'rating') return dc.endDialog({ outcome: undefined, restartWith: text } satisfies WalkResult);
-    if (answer.rating !== null) await this.services.handoff.rate(state.ticketId, answer.rating);
+    if (answer.rating !== null) {
+      await this.services.handoff.rate(state.ticketId, answer.rating);
+      // The walk ended escalated into this ticket: its rating is this one, for the admin's list and analytics.
+      await this.services.outcomes.rateTicket(dc.context.activity.conversation.id, state.ticketId, answer.rating);
+    }
     const thanks = answer.rating === null ? ui.ratingSkipped : ui.ratingThanks(answer.rating);
     await this.send(dc.context, [{ kind: 'text', text: thanks }, ui.anythingElse(ui.startOverLabel)]);
     return dc.endDialog({ outcome: undefined } satisfies WalkResult);

@@ -214,6 +214,8 @@ describe('waiting for an agent', () => {
     expect(buttonsOf(h.signalled.at(-1))).toContain('5');
     expect(textsOf(await h.say('4'))).toContain('Thanks for rating me 4 out of 5.');
     expect((await h.handoff.get(id))!.rating).toBe(4);
+    // The escalated walk carries it too, so the admin's list and analytics see it.
+    expect((await h.outcomes.list()).find((o) => o.ticketId === id)).toMatchObject({ outcome: 'escalated', rating: 4 });
   });
 
   it('keeps the ticket and the waiting state across a restart', async () => {

@@ -93,6 +93,22 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
       expect((await store.get('a', date(31)))?.conversation).toMatchObject({ outcome: 'cancelled', branch: null, sessions: [a1, a2] });
     });
 
+    it('rateTicket: the rating after an agent resolved reaches the walk that ended in that ticket, and the figures', async () => {
+      const store = await open();
+      const escalated = session('r', 10, { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone'], outcome: 'escalated', ticketId: 'MFA-RATE23' });
+      const later = session('r', 30, { branch: 'no-code', nodes: ['main-menu', 'no-code'], outcome: 'resolved', rating: 2 });
+      await store.record(escalated);
+      await store.rateTicket('r', 'MFA-RATE23', 5);
+      expect((await store.get('r', date(11)))?.conversation).toMatchObject({ outcome: 'escalated', rating: 5, sessions: [{ ...escalated, rating: 5 }] });
+      await store.record(later);
+      await store.rateTicket('r', 'MFA-NOPE22', 1); // no such walk: nothing changes
+      await store.rateTicket('nobody', 'MFA-RATE23', 1);
+      expect((await store.list({ conversationId: 'r' })).map((x) => x.rating)).toEqual([5, 2]);
+      const stats = await store.analytics({}, date(31));
+      expect(stats.find((x) => x.branch === 'lost-phone')).toMatchObject({ averageRating: 5, ratings: 1 });
+      expect((await store.search({ rating: 5 }, { offset: 0, limit: 10 }, date(31))).total).toBe(0); // the latest walk is rated 2
+    });
+
     it('progress: the unfinished walk is in progress, then abandoned after 30 minutes; record clears it', async () => {
       const store = await open();
       await store.log(info('p'), user(0, 'help'));

@@ -12,4 +12,9 @@ export interface OutcomeStore {
    */
   progress(conversation: { conversationId: string; channelId: string; userId: string }, walk: { branch: string | null; path: PathEntry[] } | null, at?: string): Promise<void>;
   list(filter?: { conversationId?: string }): Promise<SessionOutcome[]>;
+  /**
+   * Rates the walk that ended in this ticket: after an agent resolves it the user rates the help desk's work,
+   * which is that walk's outcome. Nothing happens when the conversation has no such walk.
+   */
+  rateTicket(conversationId: string, ticketId: string, rating: number): Promise<void>;
 }

@@ -134,6 +134,14 @@ export class LowdbTranscriptStore implements TranscriptStore {
     await this.save(id);
   }
 
+  async rateTicket(conversationId: string, ticketId: string, rating: number): Promise<void> {
+    const record = this.db.data.conversations[conversationId];
+    const session = record?.sessions.findLast((s) => s.ticketId === ticketId);
+    if (!session) return;
+    session.rating = rating;
+    await this.save(conversationId);
+  }
+
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
     const records = filter.conversationId !== undefined ? [this.db.data.conversations[filter.conversationId]] : Object.values(this.db.data.conversations);
     const sessions = records.flatMap((r) => r?.sessions ?? []);

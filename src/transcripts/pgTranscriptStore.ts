@@ -114,6 +114,17 @@ export class PgTranscriptStore implements TranscriptStore {
     );
   }
 
+  async rateTicket(conversationId: string, ticketId: string, rating: number): Promise<void> {
+    // The latest walk that ended in this ticket, rewritten in place; one statement, so it holds across instances.
+    await this.db.query(
+      `UPDATE ${this.conversations} SET sessions = jsonb_set(sessions, ARRAY[idx::text, 'rating'], to_jsonb($3::int))
+         FROM (SELECT max(ord) - 1 AS idx FROM ${this.conversations} c, jsonb_array_elements(c.sessions) WITH ORDINALITY AS e(elem, ord)
+               WHERE c.conversation_id = $1 AND elem ->> 'ticketId' = $2) AS found
+        WHERE conversation_id = $1 AND found.idx IS NOT NULL`,
+      [conversationId, ticketId, rating],
+    );
+  }
+
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
     const { rows } = await (filter.conversationId !== undefined
       ? this.db.query<{ sessions: SessionOutcome[] }>(`SELECT sessions FROM ${this.conversations} WHERE conversation_id = $1`, [pgText(filter.conversationId)])
