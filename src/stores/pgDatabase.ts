@@ -1,6 +1,7 @@
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { Logger } from '../logger.js';
 import { SCHEMA_NAME, migrate } from './pgMigrations.js';
+import { inTransaction } from './pgTransaction.js';
 
 export { SCHEMA_NAME };
 
@@ -83,33 +84,9 @@ export class PgDatabase implements Queryable {
     return this.pool.query<R>(sql, params);
   }
 
-  /**
-   * Runs `work` in a transaction on one connection: committed if it resolves, rolled back if it throws (and
-   * the error rethrown as is). A connection that cannot even roll back is discarded, not reused.
-   */
-  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    // A connection lost between two statements emits 'error' on the checked-out client, which would crash the
-    // process unheard; the next statement fails anyway, so noting it is enough.
-    const lost = (): void => {
-      broken = true;
-    };
-    client.on('error', lost);
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw err;
-    } finally {
-      client.off('error', lost);
-      client.release(broken);
-    }
+  /** Runs `work` in a transaction on one connection (see inTransaction). */
+  transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   /** Waits for queries in flight, then closes every connection; idempotent. */

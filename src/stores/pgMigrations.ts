@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inTransaction } from './pgTransaction.js';
 
 /**
  * The PostgreSQL schema, as numbered migrations applied once each at start-up. Append new ones (never edit an
@@ -94,14 +95,7 @@ function lockKey(schema: string): string {
 export async function migrate(pool: Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const quoted = `"${schema}"`;
   const latest = Math.max(...migrations.map((m) => m.version));
-  const client = await pool.connect();
-  let broken = false;
-  const lost = (): void => {
-    broken = true;
-  };
-  client.on('error', lost);
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(schema)]);
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
@@ -122,15 +116,6 @@ export async function migrate(pool: Pool, schema: string, migrations: readonly M
       await client.query(m.sql(quoted));
       await client.query(`INSERT INTO ${quoted}.helpdesk_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
     }
-    await client.query('COMMIT');
     return pending.map((m) => m.version);
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw err;
-  } finally {
-    client.off('error', lost);
-    client.release(broken);
-  }
+  });
 }
