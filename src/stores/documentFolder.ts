@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { close as closeFd, open as openFd, write as writeFd } from 'node:fs';
+import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { TextFile } from 'lowdb/node';
 import { readJournal } from './journal.js';
@@ -49,7 +51,7 @@ export class DocumentFolder<T> {
 
   private constructor(
     readonly dir: string,
-    private journal: { handle: FileHandle; seq: number },
+    private journal: Journal,
     private readonly journalLimit: number,
     private readonly journalMaxAgeMs: number,
   ) {}
@@ -117,7 +119,7 @@ export class DocumentFolder<T> {
     await this.batchWritten;
     await this.chain;
     await this.compacting;
-    await this.journal.handle.close();
+    await closeJournal(this.journal);
   }
 
   private change(key: string, entry: Entry<T>): Promise<void> {
@@ -136,7 +138,7 @@ export class DocumentFolder<T> {
     const lines = [...batch].map(([key, e]) => JSON.stringify(e.deleted ? { key, deleted: true } : { key, value: e.value })).join('\n') + '\n';
     const written = this.chain.then(async () => {
       const bytes = Buffer.from(lines, 'utf8');
-      await this.journal.handle.write(bytes);
+      await appendAll(this.journal.fd, bytes);
       if (this.journalBytes === 0) this.ageTimer = setTimeout(() => this.rotateWhenIdle(), this.journalMaxAgeMs).unref();
       this.journalBytes += bytes.length;
       if (this.journalBytes >= this.journalLimit) await this.rotate();
@@ -157,7 +159,7 @@ export class DocumentFolder<T> {
     const old = this.journal;
     this.journal = await openJournal(this.dir, old.seq + 1);
     this.journalBytes = 0;
-    await old.handle.close();
+    await closeJournal(old);
     const changed = new Map(this.recent);
     this.compacting = this.compacting
       .then(() => this.writeDocuments(changed))
@@ -192,8 +194,30 @@ function journalFile(dir: string, seq: number): string {
   return path.join(dir, 'journal', `${String(seq).padStart(8, '0')}.jsonl`);
 }
 
-async function openJournal(dir: string, seq: number): Promise<{ handle: FileHandle; seq: number }> {
-  return { handle: await open(journalFile(dir, seq), 'a'), seq };
+/**
+ * A journal file open for appending, by plain file descriptor: a FileHandle left open by a folder nobody
+ * closed (tests open many) is closed by the garbage collector with a warning, and later Node versions throw.
+ */
+interface Journal {
+  fd: number;
+  seq: number;
+}
+
+const open = promisify(openFd);
+const write = promisify(writeFd);
+const closeFile = promisify(closeFd);
+
+async function openJournal(dir: string, seq: number): Promise<Journal> {
+  return { fd: await open(journalFile(dir, seq), 'a'), seq };
+}
+
+function closeJournal(journal: Journal): Promise<void> {
+  return closeFile(journal.fd);
+}
+
+/** write() may take less than it was given (a full disk, a signal): loop until every byte is in. */
+async function appendAll(fd: number, bytes: Buffer): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await write(fd, bytes, done, bytes.length - done)).bytesWritten;
 }
 
 async function listJournals(dir: string): Promise<{ file: string; seq: number }[]> {
