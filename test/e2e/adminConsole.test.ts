@@ -1,13 +1,13 @@
 import { readFile, mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAdminConsole } from '../../src/admin/console/registerAdminConsole.js';
 import { projectRoot } from '../../src/paths.js';
 import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../../src/transcripts/types.js';
-import { launchChromium, skipBrowserTests } from '../helpers/browser.js';
+import { skipBrowserTests } from '../helpers/browser.js';
+import { serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
 
 // Only the admin page's own routes plus a small in-test fake of the admin API (docs/admin-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
@@ -172,23 +172,20 @@ function registerFakeAdminApi(server: Server, fake: Fake): void {
 
 describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () => {
   const fake = fixtures();
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveConsoleWithFakeApi>> | undefined;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    server.use(restify.plugins.queryParser({ mapParams: false }));
-    registerAdminConsole(server);
-    registerFakeAdminApi(server, fake);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    served = await serveConsoleWithFakeApi((server) => {
+      registerAdminConsole(server);
+      registerFakeAdminApi(server, fake);
+    });
+    ({ url, browser } = served);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await served?.close();
   });
 
   /** The query string of the last call the page made to `path`. */

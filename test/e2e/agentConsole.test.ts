@@ -1,15 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAgentConsole } from '../../src/agent/console/registerAgentConsole.js';
 import { projectRoot } from '../../src/paths.js';
 import type { TicketFieldName } from '../../src/tickets/fields.js';
 import type { CaseSummary } from '../../src/tickets/summary.js';
 import type { Priority, Ticket, TicketMessage } from '../../src/tickets/ticket.js';
-import { launchChromium, skipBrowserTests } from '../helpers/browser.js';
+import { skipBrowserTests } from '../helpers/browser.js';
+import { serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
 
 // Only the console's own routes plus a small in-test fake of the agent API (docs/agent-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
@@ -153,24 +153,20 @@ function registerFakeAgentApi(server: Server, fake: Fake): void {
 
 describe.skipIf(skipBrowserTests)('agent console page in Chromium (fake agent API)', () => {
   const fake = fixtures();
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveConsoleWithFakeApi>> | undefined;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    server.use(restify.plugins.queryParser({ mapParams: false }));
-    server.use(restify.plugins.bodyParser({ mapParams: false }));
-    registerAgentConsole(server);
-    registerFakeAgentApi(server, fake);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    served = await serveConsoleWithFakeApi((server) => {
+      registerAgentConsole(server);
+      registerFakeAgentApi(server, fake);
+    });
+    ({ url, browser } = served);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await served?.close();
   });
 
   it('serves the page, its script and styles with a strict CSP', async () => {
