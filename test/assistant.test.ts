@@ -12,7 +12,7 @@ import type { CaseFacts } from '../src/assistant/types.js';
 import { createLogger } from '../src/logger.js';
 import { LocalRecognizer } from '../src/recognizer/localRecognizer.js';
 import { realKnowledge } from './helpers/botHarness.js';
-import { routeReply, startFakeOpenAI, type FakeOpenAI } from './helpers/fakeOpenAI.js';
+import { routeReply, startFakeOpenAI, testModelConfig, type FakeOpenAI } from './helpers/fakeOpenAI.js';
 
 const tree = realKnowledge();
 const recognizer = new LocalRecognizer(tree);
@@ -23,16 +23,7 @@ const run = promisify(execFile);
 let fake: FakeOpenAI;
 
 function assistant(overrides: Partial<OpenAIConfig> = {}): OpenAIAssistant {
-  const config: OpenAIConfig = {
-    apiKey: KEY,
-    baseUrl: fake.baseUrl,
-    model: 'test-model',
-    timeoutMs: 400,
-    budgetPerConversation: 20,
-    breaker: { failures: 3, cooldownMs: 60_000 },
-    routeThreshold: 0.6,
-    ...overrides,
-  };
+  const config = testModelConfig(fake, { apiKey: KEY, ...overrides });
   return new OpenAIAssistant({ config, tree, local: new LocalAssistant(recognizer, 0.5), logger: createLogger('silent') });
 }
 

@@ -8,7 +8,7 @@ import { createLogger } from '../src/logger.js';
 import { buildSummary, summaryToMarkdown } from '../src/tickets/summary.js';
 import { ui } from '../src/tree/messages.js';
 import { buttonsOf, createHarness, realKnowledge, textsOf, type Harness } from './helpers/botHarness.js';
-import { routeReply, startFakeOpenAI, type FakeOpenAI, type FakeReply, type ReceivedRequest } from './helpers/fakeOpenAI.js';
+import { routeReply, startFakeOpenAI, testModelConfig, type FakeOpenAI, type FakeReply, type ReceivedRequest } from './helpers/fakeOpenAI.js';
 
 const tree = realKnowledge();
 const node = (id: string) => tree.nodes.get(id)!;
@@ -27,16 +27,7 @@ function modelHarness(config: Partial<OpenAIConfig> = {}): Promise<Harness> {
   return createHarness({
     assistant: (t, recognizer) =>
       new OpenAIAssistant({
-        config: {
-          apiKey: 'sk-test',
-          baseUrl: fake.baseUrl,
-          model: 'test-model',
-          timeoutMs: 400,
-          budgetPerConversation: 20,
-          breaker: { failures: 3, cooldownMs: 60_000 },
-          routeThreshold: 0.6,
-          ...config,
-        },
+        config: testModelConfig(fake, config),
         tree: t,
         local: new LocalAssistant(recognizer, 0.5),
         logger: createLogger('silent'),

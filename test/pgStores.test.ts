@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PgDatabase } from '../src/stores/pgDatabase.js';
 import { PgStorage } from '../src/stores/pgStorage.js';
 import { PgTicketStore } from '../src/stores/pgTicketStore.js';
 import { PgTranscriptStore } from '../src/transcripts/pgTranscriptStore.js';
-import { SKIP_PG, TestSchema } from './helpers/pg.js';
+import { SKIP_PG, TestSchema, withClient } from './helpers/pg.js';
 import { storageContract } from './storage.contract.js';
-import { ticketStoreContract } from './ticketStore.contract.js';
+import { ticket, ticketStoreContract } from './ticketStore.contract.js';
 import { transcriptStoreContract } from './transcriptStore.contract.js';
 
 /**
@@ -35,6 +35,19 @@ describe.skipIf(SKIP_PG)('PostgreSQL stores', () => {
     open: async () => new PgTicketStore(main),
     reopen: async () => new PgTicketStore(restarted),
     peer: async () => new PgTicketStore(second),
+  });
+
+  it('writes land in PostgreSQL itself: another connection sees the state row, its eTag, and the ticket', async () => {
+    await new PgStorage(main).write({ 'webchat/conversations/pg-1/': { step: 'lost-phone', eTag: '*' } });
+    const t = ticket();
+    await new PgTicketStore(main).create(t);
+    const rows = await withClient(async (c) => ({
+      state: (await c.query(`SELECT * FROM "${schema.name}".bot_state`)).rows,
+      tickets: (await c.query(`SELECT * FROM "${schema.name}".tickets`)).rows,
+    }));
+    expect(rows.state).toHaveLength(1);
+    expect(JSON.stringify(rows.state[0])).toContain('lost-phone');
+    expect(JSON.stringify(rows.tickets)).toContain(t.id);
   });
 
   transcriptStoreContract(

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LowdbTicketStore, type TicketStore } from '../src/stores/ticketStore.js';
 import { tempDir } from './helpers/botHarness.js';
-import { ticketStoreContract } from './ticketStore.contract.js';
+import { ticket, ticketStoreContract } from './ticketStore.contract.js';
 
 const root = tempDir('mfa-tickets-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -19,4 +19,22 @@ ticketStoreContract('LowdbTicketStore', {
     return store;
   },
   reopen: (store) => LowdbTicketStore.open(folderOf.get(store)!),
+});
+
+describe('LowdbTicketStore in memory', () => {
+  it('hands out its tickets frozen: a caller that tries to change one fails at once and the store is unchanged', async () => {
+    const store = await LowdbTicketStore.open(path.join(root, 'frozen'));
+    await store.create(ticket());
+    const [open] = await store.listOpen();
+    expect(Object.isFrozen(open)).toBe(true);
+    expect(() => {
+      (open!.fields as { userId: string }).userId = 'mallory@contoso.com';
+    }).toThrow(TypeError);
+    expect((await store.get(open!.id))!.fields.userId).not.toBe('mallory@contoso.com');
+    // An update still works on a copy of its own.
+    const claimed = await store.update(open!.id, (t) => ({ ...t, status: 'assigned', assignedTo: 'alice' }));
+    expect(claimed).toMatchObject({ status: 'assigned', assignedTo: 'alice' });
+    expect(Object.isFrozen(claimed)).toBe(true);
+    await store.close();
+  });
 });

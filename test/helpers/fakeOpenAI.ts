@@ -1,3 +1,4 @@
+import type { OpenAIConfig } from '../../src/config.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -125,4 +126,18 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     return intent ? routeReply(intent, 0.9) : routeReply(null, 0, 'unclear');
   });
   console.log(`fake OpenAI-compatible server: OPENAI_BASE_URL=${fake.baseUrl}`);
+}
+
+/** The model settings the assistant tests run with: a short timeout and a breaker that opens after 3 failures. */
+export function testModelConfig(fake: FakeOpenAI, overrides: Partial<OpenAIConfig> = {}): OpenAIConfig {
+  return {
+    apiKey: 'sk-test',
+    baseUrl: fake.baseUrl,
+    model: 'test-model',
+    timeoutMs: 400,
+    budgetPerConversation: 20,
+    breaker: { failures: 3, cooldownMs: 60_000 },
+    routeThreshold: 0.6,
+    ...overrides,
+  };
 }
