@@ -80,7 +80,7 @@ export async function runPhase(
 ): Promise<PhaseResult & { tree?: Tree }> {
   // Made and removed here, so a server that crashed or was killed leaves nothing behind.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
-  const args = p.mode === 'echo' ? ['echo'] : ['bot', dataDir, String(p.stored), String(o.seedBudget * 1000)];
+  const args = p.mode === 'echo' ? ['echo'] : ['bot', dataDir, String(p.stored), String(o.seedBudget * 1000), capture.url];
   let child: Child | undefined;
   try {
     child = await spawn(args, log, p.stored);

@@ -21,8 +21,13 @@ let peakRss = 0;
 const sample = (): void => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
 setInterval(sample, 100).unref();
 
-async function startBot(dataDir: string, stored: number, seedBudgetMs: number): Promise<{ close(): Promise<void> }> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'false' });
+async function startBot(dataDir: string, stored: number, seedBudgetMs: number, captureUrl: string): Promise<{ close(): Promise<void> }> {
+  // As a channel without an app id: anonymous, replies to the capture endpoint, every request from this machine
+  // (so no per-client limit, which would throttle the load driver as one client).
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'false',
+    ALLOWED_SERVICE_URLS: captureUrl, RATE_LIMIT_CLIENT_PER_MINUTE: '100000000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000000',
+  });
   let app = await startApp(config);
   const seed = await seedConversations(app, stored, {
     deadline: Date.now() + seedBudgetMs,
@@ -44,14 +49,14 @@ async function startBot(dataDir: string, stored: number, seedBudgetMs: number): 
 }
 
 async function main(): Promise<void> {
-  const [mode, dataDir = '', stored = '0', budget = '60000'] = process.argv.slice(2);
+  const [mode, dataDir = '', stored = '0', budget = '60000', captureUrl = ''] = process.argv.slice(2);
   let server: { close(): Promise<void> };
   if (mode === 'echo') {
     const echo = await startEchoServer();
     server = echo;
     send({ type: 'ready', url: echo.url });
   } else {
-    server = await startBot(dataDir, Number(stored), Number(budget));
+    server = await startBot(dataDir, Number(stored), Number(budget), captureUrl);
   }
   let cpuFrom = process.cpuUsage();
   process.on('message', (message: ParentMessage) => {

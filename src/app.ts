@@ -13,7 +13,11 @@ import { createAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdeskBot.js';
 import { createServer } from './http/server.js';
 import { RateLimits } from './http/rateLimits.js';
-import { serviceUrlPolicy } from './http/replyTargets.js';
+import { replyTargetPolicy } from './http/replyTargets.js';
+import { clientAddressOf } from './http/clientAddress.js';
+import { ownHostNames } from './http/ownHosts.js';
+import { newSecret } from './http/sharedSecret.js';
+import { createBotEndpoint } from './bot/botEndpoint.js';
 import { registerDirectLine } from './directline/registerDirectLine.js';
 import { registerWebChat } from './web/registerWebChat.js';
 import { nanoid } from 'nanoid';
@@ -45,6 +49,11 @@ export interface App {
   logger: Logger;
   /** Tokens generated for a local "dev" agent and admin when none are configured and the local web chat is on. */
   devTokens?: { agent?: string; admin?: string };
+  /**
+   * The local Direct Line's connector as the bot reaches it: its base URL and the bot's credential, for tools in
+   * this process that post to a conversation as the bot does (never sent to a client).
+   */
+  localConnector?: { serviceUrl: string; authorization: string };
   close(): Promise<void>;
 }
 
@@ -56,7 +65,21 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const { storage, transcripts, tickets } = stores;
   const conversationState = new ConversationState(storage);
   const clock = (): Date => new Date();
-  const adapter = createAdapter(config, logger, conversationState);
+  // Where this process listens (known once it does): the local Direct Line's serviceUrl, and the bot endpoint
+  // it forwards to. Both halves of that channel live here; they trust each other through two secrets made now.
+  let url = '';
+  const localChannel = config.localDirectLine ? { serviceUrl: () => url, secrets: { toBot: newSecret(), fromBot: newSecret() } } : undefined;
+  const adapter = createAdapter(
+    config,
+    logger,
+    conversationState,
+    localChannel && {
+      get serviceUrl() {
+        return url;
+      },
+      secret: localChannel.secrets.fromBot,
+    },
+  );
   // "Typing..." for any turn still running after 0.5 s (a slow store, model or help desk), repeated every 2 s;
   // quick turns answer before it would show. First, so a turn waiting behind another one shows it too.
   adapter.use(new ShowTypingMiddleware(500, 2_000));
@@ -84,23 +107,49 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     // Local only unless OPENAI_API_KEY or OPENAI_BASE_URL is set.
     assistant: createAssistant(config, tree, recognizer, logger),
   });
-  const server = createServer({
+  const clientOf = clientAddressOf(config.trustProxy);
+  const rateLimits = new RateLimits(config.rateLimits, clientOf);
+  const processActivity = createBotEndpoint({
     adapter,
-    bot,
+    appId: config.app.id,
+    localChannel: localChannel && {
+      secret: localChannel.secrets.toBot,
+      get serviceUrl() {
+        return url;
+      },
+    },
+    replyTargets: replyTargetPolicy(config.allowedServiceUrls),
+    run: (context) => bot!.run(context),
+    logger,
+  });
+  const http = createServer({
+    processActivity,
+    anonymousBotEndpoint: config.app.id === '' && !config.localDirectLine,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     requestTimeoutMs: config.requestTimeoutMs,
-    rateLimits: new RateLimits(config.rateLimits),
-    checkServiceUrl: serviceUrlPolicy({ authenticated: config.app.id !== '', publicUrl: config.publicUrl }),
+    rateLimits,
     health: () => ({ knowledgeNodes: tree.nodes.size, localDirectLine: config.localDirectLine }),
   });
+  const { server } = http;
 
-  let url = '';
-  const baseUrl = (): string => config.publicUrl ?? url;
-  const directLine = config.localDirectLine
-    ? registerDirectLine(server, { logger, botEndpoint: () => `${url}/api/messages`, serviceUrl: baseUrl })
+  // Browsers reach the page at PUBLIC_URL, or at one of this machine's own names; never at whatever a Host
+  // header claims (it is the client's to write).
+  let ownHosts = new Set<string>();
+  const publicBase = (host: string | undefined): string =>
+    config.publicUrl ?? (host && ownHosts.has(host.toLowerCase()) ? `http://${host.toLowerCase()}` : url);
+  const directLine = localChannel
+    ? registerDirectLine(http, {
+        logger,
+        botEndpoint: () => `${url}/api/messages`,
+        serviceUrl: localChannel.serviceUrl,
+        publicBase,
+        secrets: localChannel.secrets,
+        clientOf,
+        limits: config.directLine,
+      })
     : undefined;
-  if (config.localDirectLine) registerWebChat(server);
+  if (config.localDirectLine) registerWebChat(server, publicBase);
 
   // Local runs get a throwaway agent and admin so the consoles can be tried at once; deployments configure tokens.
   const devToken = (role: string, configured: NamedToken[]): string | undefined =>
@@ -108,9 +157,9 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const devTokens = { agent: devToken('agent', config.agents), admin: devToken('admin', config.admins) };
   const agents = devTokens.agent ? [{ name: 'dev', token: devTokens.agent }] : config.agents;
   const admins = devTokens.admin ? [{ name: 'dev', token: devTokens.admin }] : config.admins;
-  registerAgentRoutes(server, handoff, new TokenAuth('agent', agents, admins), clock);
+  registerAgentRoutes(server, handoff, new TokenAuth('agent', agents, admins, rateLimits), clock);
   registerAgentConsole(server);
-  registerAdminRoutes(server, transcripts, tree, new TokenAuth('admin', admins, agents), clock);
+  registerAdminRoutes(server, transcripts, tree, new TokenAuth('admin', admins, agents, rateLimits), clock);
   registerAdminConsole(server);
   const sweeper = setInterval(() => {
     handoff.sweepUnclaimed().catch((err: Error) => logger.error({ err: { message: err.message } }, 'unclaimed sweep failed'));
@@ -137,6 +186,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  ownHosts = ownHostNames(address.port, config.host);
   const model = config.openai && { model: config.openai.model, baseUrl: config.openai.baseUrl ?? 'api.openai.com' };
   logger.info({ url, localDirectLine: config.localDirectLine, authenticated: config.app.id !== '', store: stores.kind, model: model || 'off' }, 'bot listening');
 
@@ -151,6 +201,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     handoff,
     logger,
     devTokens,
+    ...(localChannel ? { localConnector: { serviceUrl: url, authorization: `Bearer ${localChannel.secrets.fromBot}` } } : {}),
     close: async () => {
       clearInterval(sweeper);
       clearInterval(retention);

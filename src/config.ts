@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { projectRoot } from './paths.js';
 import { SCHEMA_NAME } from './stores/pgMigrations.js';
@@ -11,9 +14,20 @@ const boolean = z
 /** Every setting the bot reads from the environment, with its default. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  /** Public base URL of this server, used as the local Direct Line's serviceUrl; derived from the port when unset. */
-  PUBLIC_URL: z.url().optional(),
+  /** Loopback unless a deployment opens it up on purpose (behind a proxy, in a container). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Public base URL of this server (behind a proxy): the Web Chat page's stream URLs are built from it. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Proxies whose X-Forwarded-For names the client: addresses, CIDR ranges or loopback/linklocal/uniquelocal. */
+  TRUST_PROXY: z
+    .string()
+    .transform((v, ctx) => parseTrustedProxies(v, ctx))
+    .optional(),
+  /** Origins, besides this server's own Direct Line and (with an app id) the Bot Framework channels, replies may go to. */
+  ALLOWED_SERVICE_URLS: z
+    .string()
+    .transform((v, ctx) => parseServiceUrls(v, ctx))
+    .optional(),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -46,6 +60,12 @@ const envSchema = z.object({
   RATE_LIMIT_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Messages per minute one conversation may send to the bot. */
   RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Failed sign-ins (wrong or missing tokens) per minute from one client address before it gets 429. */
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Conversations one client address may hold open on the local Direct Line at once. */
+  DIRECTLINE_CONVERSATIONS_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Conversations the local Direct Line holds in memory at once. */
+  DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Minutes a ticket may wait unclaimed before the user is told the help desk will follow up later. */
   HANDOFF_UNCLAIMED_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
   /** PostgreSQL instead of the embedded store (for several bot instances). The message never echoes the value: it may hold a password. */
@@ -75,6 +95,16 @@ const envSchema = z.object({
   OPENAI_ROUTE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
 });
 
+/**
+ * Bearer tokens are the only thing between the internet and the consoles. zxcvbn (the password-strength
+ * estimator) sees through what length alone does not: repeats, sequences, keyboard walks and dictionary words.
+ * 10^15 guesses is about 50 bits: out of reach online, and what 16 random hexadecimal characters give.
+ */
+const MIN_TOKEN_GUESSES_LOG10 = 15;
+let strength: ZxcvbnFactory | undefined;
+const guessesLog10 = (token: string): number =>
+  (strength ??= new ZxcvbnFactory({ dictionary: zxcvbnCommon.dictionary, graphs: zxcvbnCommon.adjacencyGraphs })).check(token).guessesLog10;
+
 function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token: string }[] {
   const agents = value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
     const at = pair.indexOf(':');
@@ -84,14 +114,46 @@ function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token
     if (!/^[\w .@-]{1,40}$/.test(a.name)) ctx.addIssue({ code: 'custom', message: 'each entry is name:token, with a name of letters, digits, spaces, ".", "@" or "-"' });
     // Tokens are bearer secrets: short ones can be guessed.
     else if (a.token.length < 16) ctx.addIssue({ code: 'custom', message: `the token for "${a.name}" must be at least 16 characters` });
+    else if (guessesLog10(a.token) < MIN_TOKEN_GUESSES_LOG10) {
+      ctx.addIssue({ code: 'custom', message: `the token for "${a.name}" is too easy to guess (repeats, sequences or words): make one with \`openssl rand -hex 24\`` });
+    }
   }
   return agents;
+}
+
+/** proxy-addr's trust list: compiled once so every request costs a lookup, and checked at start-up. */
+function parseTrustedProxies(value: string, ctx: z.RefinementCtx): string[] {
+  const entries = value.split(',').map((v) => v.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(entries);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; use addresses, CIDR ranges, loopback, linklocal or uniquelocal` });
+  }
+  return entries;
+}
+
+/** Exact http(s) base URLs: scheme, host, port and path; nothing a reply URL could be steered with. */
+function parseServiceUrls(value: string, ctx: z.RefinementCtx): string[] {
+  const urls: string[] = [];
+  for (const entry of value.split(',').map((v) => v.trim()).filter(Boolean)) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" must be an http(s) URL without credentials, query or fragment` });
+      continue;
+    }
+    urls.push(url.href);
+  }
+  return urls;
 }
 
 export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /** proxy-addr trust entries; empty: the socket's address is the client's. */
+  trustProxy: string[];
+  /** Extra base URLs replies may go to (the Emulator, a test channel). */
+  allowedServiceUrls: string[];
   app: { id: string; password: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId: string };
   dataDir: string;
   knowledgeDir: string;
@@ -105,7 +167,8 @@ export interface Config {
   transcriptRetentionDays: number;
   escalationWebhookUrl: string | undefined;
   handoffUnclaimedMs: number;
-  rateLimits: { clientPerMinute: number; conversationPerMinute: number };
+  rateLimits: { clientPerMinute: number; conversationPerMinute: number; authFailuresPerMinute: number };
+  directLine: { conversationsPerClient: number; maxConversations: number };
   /** Set: the PostgreSQL store; unset: the embedded lowdb store in dataDir. */
   database: { url: string; poolSize: number; schema: string } | undefined;
   /** Undefined when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: the bot runs on the local path only. */
@@ -145,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY ?? [],
+    allowedServiceUrls: e.ALLOWED_SERVICE_URLS ?? [],
     app: { id: e.MicrosoftAppId, password: e.MicrosoftAppPassword, type: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId },
     dataDir: path.resolve(root, e.DATA_DIR),
     knowledgeDir: path.resolve(root, e.KNOWLEDGE_DIR),
@@ -158,7 +223,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     transcriptRetentionDays: e.TRANSCRIPT_RETENTION_DAYS,
     escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
     handoffUnclaimedMs: e.HANDOFF_UNCLAIMED_MINUTES * 60_000,
-    rateLimits: { clientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE, conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
+    rateLimits: {
+      clientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE,
+      conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+      authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    },
+    directLine: { conversationsPerClient: e.DIRECTLINE_CONVERSATIONS_PER_CLIENT, maxConversations: e.DIRECTLINE_MAX_CONVERSATIONS },
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.PG_POOL_SIZE, schema: e.PG_SCHEMA } : undefined,
     openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL
       ? {

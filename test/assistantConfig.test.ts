@@ -66,7 +66,11 @@ describe('the app with a model configured', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI(() => routeReply('no-code', 0.9));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'info', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.baseUrl });
+    const config = loadConfig({
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'info', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.baseUrl,
+      // The Emulator's way in: anonymous, replies inline (expectReplies) to a channel the operator allowed.
+      LOCAL_DIRECTLINE: 'false', ALLOWED_SERVICE_URLS: 'http://127.0.0.1:9/',
+    });
     app = await startApp(config, { logger: createLogger('info', logs.stream) });
   });
   afterAll(async () => {

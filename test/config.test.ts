@@ -28,9 +28,9 @@ describe('configuration from the environment', () => {
   });
 
   it('parses agent tokens and refuses short ones, naming the agent', () => {
-    expect(loadConfig({ AGENT_TOKENS: 'alice:0123456789abcdef, bob:fedcba9876543210' }).agents).toEqual([
-      { name: 'alice', token: '0123456789abcdef' },
-      { name: 'bob', token: 'fedcba9876543210' },
+    expect(loadConfig({ AGENT_TOKENS: 'alice:4b227777d4dd1fc61c6f884f, bob:ef2d127de37b942baad06145' }).agents).toEqual([
+      { name: 'alice', token: '4b227777d4dd1fc61c6f884f' },
+      { name: 'bob', token: 'ef2d127de37b942baad06145' },
     ]);
     expect(() => loadConfig({ AGENT_TOKENS: 'alice:short' })).toThrow(/AGENT_TOKENS: the token for "alice" must be at least 16 characters/);
     expect(() => loadConfig({ ESCALATION_WEBHOOK_URL: 'ftp://example.org/hook' })).toThrow(/ESCALATION_WEBHOOK_URL/);

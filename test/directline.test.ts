@@ -7,6 +7,9 @@ import WebSocket from 'ws';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { registerDirectLine } from '../src/directline/registerDirectLine.js';
+import type { DirectLineLimits } from '../src/directline/types.js';
+import { jsonBody } from '../src/http/jsonBody.js';
+import { UpgradeRoutes } from '../src/http/upgrades.js';
 
 interface Activity {
   type: string;
@@ -159,8 +162,10 @@ describe('local Direct Line over REST', () => {
     expect(refreshed.json.conversationId).toBe(conv.conversationId);
     expect(refreshed.json.token).not.toBe(conv.token);
     expect((await getActivities({ ...conv, token: refreshed.json.token })).status).toBe(200);
+    // The old token died with the refresh.
+    expect((await getActivities(conv)).status).toBe(403);
 
-    const reconnect = await call('GET', `/directline/conversations/${conv.conversationId}?watermark=3`, { token: conv.token });
+    const reconnect = await call('GET', `/directline/conversations/${conv.conversationId}?watermark=3`, { token: refreshed.json.token });
     expect(reconnect.status).toBe(200);
     expect(new URL(reconnect.json.streamUrl).searchParams.get('watermark')).toBe('3');
     expect(reconnect.json.streamUrl).not.toBe(conv.streamUrl);
@@ -176,8 +181,9 @@ describe('local Direct Line over REST', () => {
     expect(missing.json.error.message).toMatch(/Bearer/);
     expect((await call('GET', route, { token: b.token })).status).toBe(403);
     expect((await call('GET', route, { token: 'not-a-token' })).status).toBe(403);
-    expect((await call('GET', '/directline/conversations/nope/activities', { token: a.token })).status).toBe(404);
-    expect((await call('GET', '/directline/conversations/nope', { token: a.token })).status).toBe(404);
+    // An unknown conversation answers as a foreign one does: nothing tells which ids exist.
+    expect((await call('GET', '/directline/conversations/nope/activities', { token: a.token })).status).toBe(403);
+    expect((await call('GET', '/directline/conversations/nope', { token: a.token })).status).toBe(403);
     expect((await call('POST', '/directline/tokens/refresh')).status).toBe(401);
 
     const noType = await call('POST', route, { token: a.token, body: { text: 'hi' } });
@@ -267,40 +273,6 @@ describe('local Direct Line WebSocket stream', () => {
   });
 });
 
-describe('Bot Connector routes', () => {
-  it('appends, updates and deletes bot activities, lists members, 404s unknown conversations', async () => {
-    const conv = await start('user-c');
-    await pollUntil(conv, (all) => botMessages(all).some((a) => a.suggestedActions));
-    const base = `/v3/conversations/${conv.conversationId}/activities`;
-
-    const sent = await call('POST', base, { body: { type: 'message', text: 'from the connector', from: { id: 'helpdesk-bot', role: 'bot' } } });
-    expect(sent.status).toBe(200);
-    const replyTo = await call('POST', `${base}/${encodeURIComponent(sent.json.id)}`, { body: { type: 'message', text: 'a reply' } });
-    expect(replyTo.status).toBe(200);
-    let log = (await getActivities(conv, '0')).json.activities;
-    expect(log.at(-2)).toMatchObject({ id: sent.json.id, text: 'from the connector', conversation: { id: conv.conversationId } });
-    expect(log.at(-1)).toMatchObject({ text: 'a reply', replyToId: sent.json.id });
-
-    const updated = await call('PUT', `${base}/${encodeURIComponent(sent.json.id)}`, { body: { type: 'message', text: 'edited' } });
-    expect(updated.status).toBe(200);
-    log = (await getActivities(conv, '0')).json.activities;
-    expect(log.filter((a) => a.id === sent.json.id).map((a) => a.text)).toEqual(['edited']);
-    expect(log.at(-1)?.id).toBe(sent.json.id);
-
-    expect((await call('DELETE', `${base}/${encodeURIComponent(replyTo.json.id)}`)).status).toBe(200);
-    log = (await getActivities(conv, '0')).json.activities;
-    expect(log.some((a) => a.id === replyTo.json.id)).toBe(false);
-    expect((await call('DELETE', `${base}/${encodeURIComponent(replyTo.json.id)}`)).status).toBe(404);
-
-    const members = await call('GET', `/v3/conversations/${conv.conversationId}/members`);
-    expect(members.json.map((m: { id: string }) => m.id)).toEqual(['helpdesk-bot', 'user-c']);
-
-    expect((await call('POST', '/v3/conversations/unknown/activities', { body: { type: 'message', text: 'x' } })).status).toBe(404);
-    expect((await call('GET', '/v3/conversations/unknown/members')).status).toBe(404);
-    expect((await call('POST', base, { body: { text: 'no type' } })).status).toBe(400);
-  });
-});
-
 describe('bot endpoint input limits', () => {
   it('answers 400 with a reason for malformed JSON', async () => {
     const response = await call('POST', '/api/messages', { raw: '{"type": "message", ' });
@@ -326,43 +298,108 @@ describe('bot endpoint input limits', () => {
   });
 });
 
+/**
+ * The local Direct Line on a bare restify server with a stand-in bot that only acknowledges: every activity in
+ * the log is the user's echo or a connector call the test makes itself, holding the secret the bot would hold.
+ */
+async function bareDirectLine(limits: Partial<DirectLineLimits>) {
+  const server = restify.createServer();
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(jsonBody(1 << 20));
+  const upgrades = new UpgradeRoutes(server.server, app.logger, 5_000);
+  const received: { type: string; authorization?: string }[] = [];
+  server.post('/bot', async (req: restify.Request, res: restify.Response) => {
+    received.push({ ...(req.body as { type: string }), authorization: req.headers.authorization });
+    res.send(200);
+  });
+  let base = '';
+  const secrets = { toBot: 'secret-the-channel-sends-to-the-bot', fromBot: 'secret-the-bot-sends-to-the-channel' };
+  const directLine = registerDirectLine(
+    { server, upgrades },
+    { logger: app.logger, botEndpoint: () => `${base}/bot`, serviceUrl: () => base, publicBase: () => base, secrets, clientOf: () => 'one-client', limits },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const post = async (route: string, token?: string, body?: unknown) => {
+    const res = await fetch(base + route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body ?? {}),
+    });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  /** A Bot Connector call as the bot makes it, with the bot's secret. */
+  const connector = async (method: string, route: string, body?: unknown) => {
+    const res = await fetch(base + route, {
+      method,
+      headers: { authorization: `Bearer ${secrets.fromBot}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any };
+  };
+  const activities = async (conv: ConversationInfo, watermark = '0') =>
+    (await fetch(`${base}/directline/conversations/${conv.conversationId}/activities?watermark=${watermark}`, { headers: { authorization: `Bearer ${conv.token}` } }).then((r) => r.json())) as ActivitySet;
+  const close = async (): Promise<void> => {
+    directLine.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { base, received, secrets, post, connector, activities, close };
+}
+
+describe('Bot Connector routes (bare server)', () => {
+  it('append, update and delete bot activities and list members, for the bot alone; 404 for unknown conversations', async () => {
+    const dl = await bareDirectLine({});
+    try {
+      const conv = (await dl.post('/directline/conversations', undefined, { user: { id: 'user-c' } })).json as ConversationInfo;
+      const base = `/v3/conversations/${conv.conversationId}/activities`;
+      const sent = await dl.connector('POST', base, { type: 'message', text: 'from the connector', from: { id: 'helpdesk-bot', role: 'bot' } });
+      expect(sent.status).toBe(200);
+      const replyTo = await dl.connector('POST', `${base}/${encodeURIComponent(sent.json.id)}`, { type: 'message', text: 'a reply' });
+      expect(replyTo.status).toBe(200);
+      let log = (await dl.activities(conv)).activities;
+      expect(log.at(-2)).toMatchObject({ id: sent.json.id, text: 'from the connector', conversation: { id: conv.conversationId } });
+      expect(log.at(-1)).toMatchObject({ text: 'a reply', replyToId: sent.json.id });
+
+      const updated = await dl.connector('PUT', `${base}/${encodeURIComponent(sent.json.id)}`, { type: 'message', text: 'edited' });
+      expect(updated.status).toBe(200);
+      log = (await dl.activities(conv)).activities;
+      expect(log.filter((a) => a.id === sent.json.id).map((a) => a.text)).toEqual(['edited']);
+      expect(log.at(-1)?.id).toBe(sent.json.id);
+
+      expect((await dl.connector('DELETE', `${base}/${encodeURIComponent(replyTo.json.id)}`)).status).toBe(200);
+      log = (await dl.activities(conv)).activities;
+      expect(log.some((a) => a.id === replyTo.json.id)).toBe(false);
+      expect((await dl.connector('DELETE', `${base}/${encodeURIComponent(replyTo.json.id)}`)).status).toBe(404);
+
+      const members = await dl.connector('GET', `/v3/conversations/${conv.conversationId}/members`);
+      expect(members.json.map((m: { id: string }) => m.id)).toEqual(['helpdesk-bot', 'user-c']);
+
+      expect((await dl.connector('POST', '/v3/conversations/unknown/activities', { type: 'message', text: 'x' })).status).toBe(404);
+      expect((await dl.connector('GET', '/v3/conversations/unknown/members')).status).toBe(404);
+      expect((await dl.connector('POST', base, { text: 'no type' })).status).toBe(400);
+      // The channel's own activities to the bot carry its secret, so the bot can tell them from anyone else's.
+      expect(dl.received[0]).toMatchObject({ type: 'conversationUpdate', authorization: `Bearer ${dl.secrets.toBot}` });
+      // Without the bot's secret nothing gets through, known conversation or not.
+      const anonymous = await fetch(`${dl.base}${base}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' });
+      expect(anonymous.status).toBe(401);
+    } finally {
+      await dl.close();
+    }
+  });
+});
+
 describe('local Direct Line limits (bare server, tiny limits)', () => {
-  it('caps the log, expires idle conversations, evicts the oldest, and keeps streams alive with empty messages', async () => {
-    const server = restify.createServer();
-    server.use(restify.plugins.queryParser({ mapParams: false }));
-    server.use(restify.plugins.bodyParser({ mapParams: false }));
-    const received: { type: string }[] = [];
-    // A stand-in bot: it only acknowledges, so every activity in the log here is the user's echo.
-    server.post('/bot', async (req: restify.Request, res: restify.Response) => {
-      received.push(req.body as { type: string });
-      res.send(200);
-    });
-    let base = '';
-    const directLine = registerDirectLine(server, {
-      logger: app.logger,
-      botEndpoint: () => `${base}/bot`,
-      serviceUrl: () => base,
-      limits: { maxActivities: 3, maxConversations: 2, idleMs: 1200, heartbeatMs: 100 },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const post = async (route: string, token?: string, body?: unknown) => {
-      const res = await fetch(base + route, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body ?? {}),
-      });
-      return { status: res.status, json: (await res.json()) as any };
-    };
+  it('caps the log, keeps streams alive with empty messages, makes room only from unused conversations, expires idle ones', async () => {
+    const dl = await bareDirectLine({ maxActivities: 3, maxConversations: 2, conversationsPerClient: 10, idleMs: 1200, inUseMs: 400, heartbeatMs: 100 });
+    const { post } = dl;
     try {
       const a = (await post('/directline/conversations', undefined, { user: { id: 'a' } })).json as ConversationInfo;
       for (const text of ['1', '2', '3', '4', '5']) {
         expect((await post(`/directline/conversations/${a.conversationId}/activities`, a.token, { type: 'message', text })).status).toBe(200);
       }
-      expect(received.map((r) => r.type)).toEqual(['conversationUpdate', 'message', 'message', 'message', 'message', 'message']);
-      const page = await fetch(`${base}/directline/conversations/${a.conversationId}/activities?watermark=0`, {
-        headers: { authorization: `Bearer ${a.token}` },
-      }).then((r) => r.json() as Promise<ActivitySet>);
+      expect(dl.received.map((r) => r.type)).toEqual(['conversationUpdate', 'message', 'message', 'message', 'message', 'message']);
+      const page = await dl.activities(a);
       expect(page.activities.map((x) => x.text)).toEqual(['3', '4', '5']);
       expect(page.watermark).toBe('5');
 
@@ -377,23 +414,30 @@ describe('local Direct Line limits (bare server, tiny limits)', () => {
       expect(messages.slice(1)).toContain('');
       expect(messages.slice(1).every((m) => m === '')).toBe(true);
 
-      // Two more conversations: the cap of two pushes out the least recently active one (a).
+      // Full (cap 2): a is in use (its stream is open), b was opened and never used, so b makes room for c.
       const b = (await post('/directline/conversations', undefined, { user: { id: 'b' } })).json as ConversationInfo;
-      await post('/directline/conversations', undefined, { user: { id: 'c' } });
-      expect(await closed).toBe(1000);
-      const gone = await fetch(`${base}/directline/conversations/${a.conversationId}/activities`, {
-        headers: { authorization: `Bearer ${a.token}` },
-      });
-      expect(gone.status).toBe(404);
-
-      // Idle past idleMs: forgotten.
-      expect((await post('/directline/tokens/refresh', b.token)).status).toBe(200);
-      // Idle time plus up to one sweep interval (= idleMs), with a margin: the suite shares two cores.
-      await new Promise((r) => setTimeout(r, 3200));
+      const c = (await post('/directline/conversations', undefined, { user: { id: 'c' } })).json as ConversationInfo;
       expect((await post('/directline/tokens/refresh', b.token)).status).toBe(403);
+      expect((await post(`/directline/conversations/${a.conversationId}/activities`, a.token, { type: 'message', text: '6' })).status).toBe(200);
+      await dl.activities(c);
+      // With both in use, a newcomer is turned away rather than anyone cut off.
+      const refused = await post('/directline/conversations', undefined, { user: { id: 'd' } });
+      expect(refused.status).toBe(503);
+      // Once a's stream is closed and its client quiet past inUseMs, a is the one to go.
+      ws.close();
+      expect(await closed).toBe(1005);
+      await new Promise((r) => setTimeout(r, 500));
+      await dl.activities(c);
+      const d = await post('/directline/conversations', undefined, { user: { id: 'd' } });
+      expect(d.status).toBe(201);
+      const gone = await fetch(`${dl.base}/directline/conversations/${a.conversationId}/activities`, { headers: { authorization: `Bearer ${a.token}` } });
+      expect(gone.status).toBe(403);
+
+      // Idle past idleMs: forgotten. (Idle time plus up to one sweep interval, with a margin: the suite shares two cores.)
+      await new Promise((r) => setTimeout(r, 3200));
+      expect((await post('/directline/tokens/refresh', d.json.token)).status).toBe(403);
     } finally {
-      directLine.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dl.close();
     }
   });
 });

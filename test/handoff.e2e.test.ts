@@ -7,7 +7,7 @@ import { tempDir } from './helpers/botHarness.js';
 import { DirectLineUser } from './helpers/directLineClient.js';
 
 const ALICE = 'alice-token-0123456789abcdef';
-const BOB = 'bob-token-0123456789abcdef';
+const BOB = 'bob-token-5e2a9c7f1d4b8e0a';
 const CORRELATION = '9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d';
 
 let app: App;

@@ -11,7 +11,7 @@ import { CaptureServer, ChannelUser, WENT_WRONG, replyTexts } from './helpers/ca
 import { PG_URL, SKIP_PG, TestSchema } from './helpers/pg.js';
 
 const ALICE = 'alice-token-0123456789abcdef';
-const BOB = 'bob-token-0123456789abcdef';
+const BOB = 'bob-token-5e2a9c7f1d4b8e0a';
 const CAROL = 'carol-admin-token-0123456789';
 const TICKET = /ticket number is \*\*(MFA-[A-Z0-9]{6})\*\*/;
 
@@ -52,6 +52,7 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
         DATA_DIR: tempDir('mfa-multi-unused-'),
         LOG_LEVEL: process.env.E2E_LOG ?? 'silent',
         LOCAL_DIRECTLINE: 'false',
+        ALLOWED_SERVICE_URLS: capture.url,
         AGENT_TOKENS: `alice:${ALICE},bob:${BOB}`,
         ADMIN_TOKENS: `carol:${CAROL}`,
         DATABASE_URL: PG_URL,

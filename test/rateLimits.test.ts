@@ -12,9 +12,11 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       DATA_DIR: tempDir(),
       LOG_LEVEL: 'silent',
+      LOCAL_DIRECTLINE: 'false',
+      ALLOWED_SERVICE_URLS: 'http://127.0.0.1:9/',
       RATE_LIMIT_CONVERSATION_PER_MINUTE: '3',
-      RATE_LIMIT_CLIENT_PER_MINUTE: '5',
-      AGENT_TOKENS: 'alice:alice-token-0123456789',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '8',
+      AGENT_TOKENS: 'alice:alice-token-8d3f1b6e9a2c4f7e',
     }),
   );
 });
@@ -45,13 +47,13 @@ describe('rate limits', () => {
     expect((await post('quiet', 1)).status).toBeLessThan(300);
   });
 
-  it('limits one client address on the agent API (and the bot endpoint is not limited per address)', async () => {
+  it('limits each signed-in agent on the agent API', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i += 1) {
-      statuses.push((await fetch(`${app.url}/api/agent/me`, { headers: { authorization: 'Bearer alice-token-0123456789' } })).status);
+    for (let i = 0; i < 10; i += 1) {
+      statuses.push((await fetch(`${app.url}/api/agent/me`, { headers: { authorization: 'Bearer alice-token-8d3f1b6e9a2c4f7e' } })).status);
     }
-    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
-    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(statuses.slice(0, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(statuses.slice(8)).toEqual([429, 429]);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });

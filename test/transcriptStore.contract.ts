@@ -74,6 +74,7 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
       expect(got?.conversation.preview).toHaveLength(120);
       expect((await store.get('other'))?.entries[0]?.seq).toBe(1);
       expect(await store.get('missing')).toBeUndefined();
+      expect([await store.has('solo'), await store.has('other'), await store.has('missing')]).toEqual([true, true, false]);
       got?.entries[0]?.buttons?.push('tampered'); // copies out: callers cannot edit the store
       expect((await store.get('solo'))?.entries[0]?.buttons).toEqual(['No code', 'Lost phone']);
     });
@@ -187,6 +188,7 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
         expect(await store.delete('c02')).toBe(true);
         expect(await store.delete('c02')).toBe(false);
         expect(await store.get('c02')).toBeUndefined();
+        expect(await store.has('c02')).toBe(false);
         expect(await store.list({ conversationId: 'c02' })).toEqual([]);
         expect(await find({ text: 'sorry' })).toEqual([]);
         expect(await store.purgeBefore(date(4 * H))).toBe(2); // c01 (1h+2), c03 (3h+4); c04 is at 4h+2

@@ -43,7 +43,7 @@ function parseQuery<T extends z.ZodType>(schema: T, req: Request, res: Response)
 export function registerAdminRoutes(server: Server, store: TranscriptStore, tree: KnowledgeTree, auth: TokenAuth, clock: () => Date): void {
   const route = (handler: (req: Request, res: Response, admin: { name: string }) => Promise<void>) =>
     async (req: Request, res: Response): Promise<void> => {
-      const admin = auth.authenticate(req, res);
+      const admin = await auth.authenticate(req, res);
       if (admin) await handler(req, res, admin);
     };
   const titles = Object.fromEntries([...tree.nodes.values()].map((n) => [n.id, n.title]));

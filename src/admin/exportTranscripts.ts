@@ -22,10 +22,11 @@ export async function exportJsonl(store: TranscriptStore, filter: ConversationFi
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-// A cell starting with = + - @ is run as a formula by spreadsheet apps; user text must never be.
+// A cell starting with = + - @ is run as a formula by spreadsheet apps, and so is one whose formula follows
+// leading white space or line breaks (some apps trim them): user text must never be.
 const inert = (value: unknown): string => {
   const s = value === undefined || value === null ? '' : String(value);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /^[\s]*[=+\-@]|^[\t\r\n]/.test(s) ? `'${s}` : s;
 };
 
 const COLUMNS = ['conversationId', 'channelId', 'userId', 'outcome', 'branch', 'rating', 'ticketId', 'seq', 'at', 'role', 'name', 'type', 'text', 'buttons'];

@@ -19,7 +19,7 @@ function fail(res: Response, status: number, code: string, message: string): voi
 /** The JSON API behind the agent console (docs/agent-api.md). */
 export function registerAgentRoutes(server: Server, handoff: HandoffService, auth: TokenAuth, clock: () => Date): void {
   const route = (handler: Handler) => async (req: Request, res: Response): Promise<void> => {
-    const agent = auth.authenticate(req, res);
+    const agent = await auth.authenticate(req, res);
     if (!agent) return;
     try {
       await handler(req, res, agent);

@@ -12,6 +12,14 @@ import { leanConnector } from './leanConnector.js';
 
 const LIMIT = 100;
 
+/** This process's own Direct Line: where it takes replies, and the secret it wants with them. */
+export interface LocalChannel {
+  serviceUrl: string;
+  secret: string;
+}
+
+const base = (url: string): string => url.replace(/\/+$/, '');
+
 function remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
   let hit = cache.get(key);
   if (!hit) {
@@ -29,7 +37,9 @@ function remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Pr
  * service URL instead of on every turn: a profile of CloudAdapter showed ~20% of each turn spent building
  * these clients (each with its own HTTP pipeline) even when nothing is sent through them. Credentials inside
  * a client refresh their own tokens, so reuse is safe. Without an app id, replies need no credentials and go
- * through the lean connector instead. Everything else is delegated unchanged.
+ * through the lean connector instead; replies to this process's own Direct Line always do, with its secret
+ * (with an app id too: it is not a Bot Framework channel and wants no Azure token). Everything else is
+ * delegated unchanged.
  */
 export class CachingBotFrameworkAuthentication extends BotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
@@ -38,6 +48,7 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
   constructor(
     private readonly inner: BotFrameworkAuthentication,
     private readonly anonymous: boolean,
+    private readonly localChannel?: LocalChannel,
   ) {
     super();
   }
@@ -62,10 +73,14 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
 
   private cachedFactory(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
-    const { connectors, anonymous } = this;
+    const { connectors, anonymous, localChannel } = this;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
         const make = (): Promise<ConnectorClient> => factory.create(serviceUrl, audience);
+        if (localChannel && base(serviceUrl) === base(localChannel.serviceUrl)) {
+          const credential = { authorization: `Bearer ${localChannel.secret}` };
+          return remember(connectors, `local|${serviceUrl}`, async () => leanConnector(serviceUrl, make, credential));
+        }
         return remember(connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, anonymous ? async () => leanConnector(serviceUrl, make) : make);
       }
     })();

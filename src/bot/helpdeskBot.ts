@@ -1,4 +1,4 @@
-import { ActivityHandler, TurnContext, type ConversationState, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, TurnContext, type ConversationState, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/mainDialog.js';
 import type { DialogServices } from '../../dialogs/services.js';
@@ -65,6 +65,9 @@ export class HelpdeskBot extends ActivityHandler {
     if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     await super.run(context);
     this.stateConfiguration ??= context.turnState.get(STATE_CONFIGURATION);
+    // A join only greets: nothing of it needs keeping (the first message starts from the menu either way), and
+    // anyone can open thousands of conversations that never say a word.
+    if (context.activity.type === ActivityTypes.ConversationUpdate) return;
     await this.conversationState.saveChanges(context, false);
   }
 

@@ -17,18 +17,19 @@ const TIMEOUT_MS = 10_000;
 
 /**
  * The Bot Connector calls a turn makes (send, reply, update, delete), as plain JSON over HTTP, for connectors
- * that need no credentials: the local Direct Line and the Emulator. The SDK's ConnectorClient runs every
+ * that need no Bot Framework credentials: the local Direct Line (which takes its own secret in `headers`) and the
+ * Emulator. The SDK's ConnectorClient runs every
  * reply through an Azure HTTP pipeline with model serialisers; a profile put that at ~30% of a turn's CPU, for
  * requests that go to this same machine. Anything else (members, conversations, attachments) and every
  * authenticated connector stays with the SDK's client, so tokens and retries remain the SDK's business.
  */
-export function leanConnector(serviceUrl: string, fallback: () => Promise<ConnectorClient>): ConnectorClient {
+export function leanConnector(serviceUrl: string, fallback: () => Promise<ConnectorClient>, headers: Record<string, string> = {}): ConnectorClient {
   const base = serviceUrl.replace(/\/+$/, '');
   const url = (conversationId: string, activityId?: string): string =>
     `${base}/v3/conversations/${encodeURIComponent(conversationId)}/activities${activityId ? `/${encodeURIComponent(activityId)}` : ''}`;
 
   const call = async (method: string, target: string, body?: Partial<Activity>): Promise<ResourceResponse> => {
-    const res = await sendJson(method, target, body, TIMEOUT_MS);
+    const res = await sendJson(method, target, body, TIMEOUT_MS, headers);
     if (res.status < 200 || res.status > 299) throw new ConnectorError(`The connector at ${base} answered ${res.status} to ${method}.`, res.status);
     return parseResource(res.text);
   };

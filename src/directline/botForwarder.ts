@@ -24,6 +24,8 @@ function reasonIn(body: string): string | undefined {
 
 export interface ForwarderOptions {
   botEndpoint: () => string;
+  /** Proves to the bot endpoint that an activity came through this channel (Authorization: Bearer). */
+  secret: string;
   logger: Logger;
   timeoutMs: number;
 }
@@ -55,7 +57,7 @@ export class BotForwarder {
     try {
       response = await fetch(this.options.botEndpoint(), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.secret}` },
         body: JSON.stringify(activity),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -1,5 +1,6 @@
 import { nanoid } from 'nanoid';
 import type { Request, Response, Server } from 'restify';
+import { bearerMatches } from '../http/sharedSecret.js';
 import { fromBot } from './activities.js';
 import type { Conversation, ConversationStore } from './conversationStore.js';
 import { botActivitySchema, parseBody, sendError } from './schemas.js';
@@ -8,18 +9,23 @@ import type { ChannelAccount } from './types.js';
 export interface ConnectorRouteDeps {
   store: ConversationStore;
   bot: ChannelAccount;
+  /** The secret the bot sends with its calls (Authorization: Bearer); nobody else holds it. */
+  secret: string;
 }
 
 /**
  * The Bot Connector half: where the bot sends its replies (its serviceUrl points here). Only the calls a bot
- * makes inside a conversation are served; conversation ids are unguessable and unknown ones get 404.
- *
- * No auth is checked: the bot only sends an Authorization header when it has an app id, and the local
- * Direct Line is switched on only without one. Anyone who can reach the server and knows a conversation id
- * could post into that conversation as the bot, the same trust level as the open bot endpoint itself.
+ * makes inside a conversation are served, and only to the bot: each call must carry the secret this process
+ * gave its own bot at start-up. Without it (a browser, anyone on the network) every route answers 401 before
+ * looking anything up, so nobody can post as the bot, edit or delete its messages, or list who is in a
+ * conversation, and the answer says nothing about which conversations exist.
  */
-export function registerConnectorRoutes(server: Server, { store, bot }: ConnectorRouteDeps): void {
+export function registerConnectorRoutes(server: Server, { store, bot, secret }: ConnectorRouteDeps): void {
   function find(req: Request, res: Response): Conversation | undefined {
+    if (!bearerMatches(req.headers.authorization, secret)) {
+      sendError(res, 401, 'Unauthorized', 'Only the bot may call the connector.');
+      return undefined;
+    }
     const conversation = store.get(String(req.params.conversationId));
     if (!conversation) sendError(res, 404, 'ConversationNotFound', 'Conversation not found (it may have expired).');
     return conversation;

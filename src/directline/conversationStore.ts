@@ -10,6 +10,8 @@ export interface ConversationListener {
 interface Entry {
   seq: number;
   activity: Activity;
+  /** Its size as JSON, for the conversation's byte budget. */
+  bytes: number;
 }
 
 /** Most tokens one conversation may hold at once, so refresh calls in a loop cannot grow memory. */
@@ -26,15 +28,20 @@ export class Conversation {
   locale: string | undefined;
   started = false;
   lastActive: number;
+  /** Whether its client has come back since creating it (a request with its token, a stream): it is in use. */
+  usedByClient = false;
   readonly tokens = new Set<string>();
   private entries: Entry[] = [];
+  private bytes = 0;
   private nextSeq = 0;
   private readonly listeners = new Set<ConversationListener>();
 
   constructor(
     readonly id: string,
+    /** The client address that created it, for the per-client cap. */
+    readonly client: string,
     now: number,
-    private readonly maxActivities: number,
+    private readonly limits: Pick<DirectLineLimits, 'maxActivities' | 'maxBytesPerConversation'>,
   ) {
     this.lastActive = now;
   }
@@ -51,8 +58,13 @@ export class Conversation {
     const seq = this.nextSeq++;
     // Direct Line's own id format, so ids stay unique across conversations if clients mix them.
     const stored: Activity = { ...activity, id: activity.id ?? `${this.id}|${String(seq).padStart(7, '0')}` };
-    this.entries.push({ seq, activity: stored });
-    if (this.entries.length > this.maxActivities) this.entries.splice(0, this.entries.length - this.maxActivities);
+    const bytes = JSON.stringify(stored).length;
+    this.entries.push({ seq, activity: stored, bytes });
+    this.bytes += bytes;
+    // The newest entry always stays, whatever its size: it is what the client is waiting for.
+    while (this.entries.length > 1 && (this.entries.length > this.limits.maxActivities || this.bytes > this.limits.maxBytesPerConversation)) {
+      this.bytes -= this.entries.shift()!.bytes;
+    }
     this.emit({ activities: [stored], watermark: String(this.nextSeq) });
     return stored;
   }
@@ -66,14 +78,16 @@ export class Conversation {
     const old = this.entries[index];
     if (!old) return undefined;
     this.entries.splice(index, 1);
+    this.bytes -= old.bytes;
     return this.append({ ...activity, id, timestamp: activity.timestamp ?? old.activity.timestamp });
   }
 
   /** Clients that already received the activity keep it: Direct Line 3.0 has no way to retract one. */
   remove(id: string): boolean {
-    const before = this.entries.length;
-    this.entries = this.entries.filter((e) => e.activity.id !== id);
-    return this.entries.length !== before;
+    const index = this.entries.findIndex((e) => e.activity.id === id);
+    if (index < 0) return false;
+    this.bytes -= this.entries.splice(index, 1)[0]!.bytes;
+    return true;
   }
 
   /** Ephemeral activities (typing) go to live sockets only: Direct Line does not keep them for polling. */
@@ -97,6 +111,7 @@ export class Conversation {
     for (const listener of [...this.listeners]) listener.ended();
     this.listeners.clear();
     this.entries = [];
+    this.bytes = 0;
   }
 
   private emit(set: ActivitySet): void {
@@ -109,13 +124,23 @@ interface Grant {
   expiresAt: number;
 }
 
+/** Why a new conversation could not be made: the client has too many (429), or the server is full (503). */
+export interface Refusal {
+  status: 429 | 503;
+  message: string;
+}
+
 /**
  * Every live conversation, its bearer tokens and its one-shot stream tickets, all in memory and bounded:
- * a sweep forgets idle conversations and expired grants, and the conversation map doubles as an LRU list
- * (re-inserted on each touch) so the least recently active one goes first when the cap is reached.
+ * a sweep forgets idle conversations and expired grants, and the conversation map is kept in order of last
+ * activity (re-inserted on each touch). Room for a new conversation is never taken from one in use (an open
+ * stream, or its client back within `inUseMs`): a client at its own cap loses its own oldest unused one or
+ * gets 429, and a full server drops the oldest unused one anywhere or answers 503. So a flood of new
+ * conversations from many addresses can delay newcomers, but never cut off someone mid-conversation.
  */
 export class ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
+  private readonly byClient = new Map<string, Set<Conversation>>();
   private readonly tokens = new Map<string, Grant>();
   private readonly tickets = new Map<string, Grant>();
   private readonly sweeper: NodeJS.Timeout;
@@ -134,28 +159,53 @@ export class ConversationStore {
     return this.conversations.size;
   }
 
-  create(): Conversation {
-    while (this.conversations.size >= this.limits.maxConversations) {
-      const oldest = this.conversations.values().next().value;
-      if (!oldest) break;
-      this.drop(oldest);
+  create(client: string): Conversation | Refusal {
+    const own = this.byClient.get(client);
+    if (own && own.size >= this.limits.conversationsPerClient) {
+      const unused = this.oldestUnused(own.values());
+      if (!unused) return { status: 429, message: 'Too many open conversations from your address: finish or close one first.' };
+      this.drop(unused);
     }
-    const conversation = new Conversation(nanoid(), this.now(), this.limits.maxActivities);
+    if (this.conversations.size >= this.limits.maxConversations) {
+      const unused = this.oldestUnused(this.conversations.values());
+      if (!unused) return { status: 503, message: 'The chat is busy right now: please try again in a minute.' };
+      this.drop(unused);
+    }
+    const conversation = new Conversation(nanoid(), client, this.now(), this.limits);
     this.conversations.set(conversation.id, conversation);
+    const set = own ?? new Set<Conversation>();
+    set.add(conversation);
+    this.byClient.set(client, set);
     return conversation;
+  }
+
+  /** In use: someone is listening on its stream, or its client came back recently. */
+  inUse(conversation: Conversation): boolean {
+    return conversation.listenerCount > 0 || (conversation.usedByClient && this.now() - conversation.lastActive < this.limits.inUseMs);
+  }
+
+  /** The least recently active conversation not in use. */
+  private oldestUnused(candidates: Iterable<Conversation>): Conversation | undefined {
+    let oldest: Conversation | undefined;
+    for (const c of candidates) if (!this.inUse(c) && (!oldest || c.lastActive < oldest.lastActive)) oldest = c;
+    return oldest;
   }
 
   get(id: string): Conversation | undefined {
     return this.conversations.get(id);
   }
 
-  touch(conversation: Conversation): void {
+  /** Something happened in the conversation (the bot replied, a client used it). */
+  touch(conversation: Conversation, byClient = false): void {
     conversation.lastActive = this.now();
+    if (byClient) conversation.usedByClient = true;
     this.conversations.delete(conversation.id);
     this.conversations.set(conversation.id, conversation);
   }
 
-  issueToken(conversation: Conversation): { token: string; expiresIn: number } {
+  /** A new token; `replacing` (a refresh) stops working at once, so a leaked old token dies with the refresh. */
+  issueToken(conversation: Conversation, replacing?: string): { token: string; expiresIn: number } {
+    if (replacing !== undefined && conversation.tokens.has(replacing)) this.revokeToken(conversation, replacing);
     if (conversation.tokens.size >= MAX_TOKENS_PER_CONVERSATION) {
       const oldest = conversation.tokens.values().next().value;
       if (oldest !== undefined) this.revokeToken(conversation, oldest);
@@ -209,6 +259,9 @@ export class ConversationStore {
 
   drop(conversation: Conversation): void {
     this.conversations.delete(conversation.id);
+    const own = this.byClient.get(conversation.client);
+    own?.delete(conversation);
+    if (own?.size === 0) this.byClient.delete(conversation.client);
     for (const token of conversation.tokens) this.tokens.delete(token);
     conversation.tokens.clear();
     conversation.end();

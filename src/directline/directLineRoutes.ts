@@ -1,8 +1,9 @@
 import type { Request, Response, Server } from 'restify';
+import type { ClientAddress } from '../http/clientAddress.js';
 import type { Logger } from '../logger.js';
 import { BotUnavailableError } from './botForwarder.js';
 import type { DirectLineChannel } from './channel.js';
-import { parseWatermark, type Conversation, type ConversationStore } from './conversationStore.js';
+import { Conversation, parseWatermark, type ConversationStore } from './conversationStore.js';
 import {
   clientActivitySchema,
   parseBody,
@@ -14,7 +15,9 @@ import {
 export interface DirectLineRouteDeps {
   store: ConversationStore;
   channel: DirectLineChannel;
-  serviceUrl: () => string;
+  /** The base URL browsers reach this server at, for stream URLs, given the request's Host header. */
+  publicBase: (host: string | undefined) => string;
+  clientOf: ClientAddress;
   logger: Logger;
 }
 
@@ -37,15 +40,14 @@ export function bearerToken(req: { headers: Record<string, string | string[] | u
 export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDeps): void {
   const { store, channel } = deps;
 
-  /** 401 without a token, 404 for an unknown conversation, 403 for a token that is not (or no longer) its. */
+  /**
+   * 401 without a token, 403 for a token that is not (or no longer) this conversation's, whether or not the
+   * conversation exists: the answer never tells a stranger which conversation ids are live.
+   */
   function authorize(req: Request, res: Response, conversationId?: string): { conversation: Conversation; token: string } | undefined {
     const token = bearerToken(req);
     if (!token) {
       sendError(res, 401, 'Unauthorized', 'An Authorization: Bearer <token> header is required.');
-      return undefined;
-    }
-    if (conversationId !== undefined && !store.get(conversationId)) {
-      sendError(res, 404, 'BadArgument', 'Conversation not found (it may have expired).');
       return undefined;
     }
     const conversation = store.conversationForToken(token);
@@ -54,21 +56,26 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
       sendError(res, 403, 'TokenExpired', 'The token is not valid for this conversation or has expired.');
       return undefined;
     }
-    store.touch(conversation);
+    store.touch(conversation, true);
     return { conversation, token };
   }
 
+  /** A new conversation for this client, or undefined after answering 429/503. */
+  function create(req: Request, res: Response): Conversation | undefined {
+    const made = store.create(deps.clientOf(req));
+    if (made instanceof Conversation) return made;
+    if (made.status === 503) res.header('Retry-After', '60');
+    sendError(res, made.status, made.status === 429 ? 'TooManyConversations' : 'Busy', made.message);
+    return undefined;
+  }
+
   /**
-   * The stream URL must be reachable by the browser, so it follows the host the browser used rather than the
-   * bot's serviceUrl (which may be a loopback address). It carries a one-shot ticket, not the token, because
-   * browsers cannot set headers on a WebSocket and URLs end up in logs.
+   * The stream URL must be reachable by the browser: PUBLIC_URL, or the name the browser used when it is one of
+   * this server's own (publicBase decides; a Host header alone never goes into a URL). It carries a one-shot
+   * ticket, not the token, because browsers cannot set headers on a WebSocket and URLs end up in logs.
    */
   function streamUrl(req: Request, conversation: Conversation, watermark?: number): string {
-    const host = req.headers.host;
-    const forwardedProto = req.header('x-forwarded-proto');
-    const secure = req.isSecure() || forwardedProto === 'https';
-    const base = host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `${secure ? 'https' : 'http'}://${host}` : deps.serviceUrl();
-    const url = new URL(`${DIRECTLINE_PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream`, base);
+    const url = new URL(`${DIRECTLINE_PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream`, deps.publicBase(req.headers.host));
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     if (watermark !== undefined) url.searchParams.set('watermark', String(watermark));
     url.searchParams.set('t', store.issueStreamTicket(conversation));
@@ -87,7 +94,8 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
   server.post(`${DIRECTLINE_PREFIX}/tokens/generate`, async (req: Request, res: Response) => {
     const body = parseBody(tokenRequestSchema, req.body);
     if (!body.ok) return sendError(res, 400, 'BadArgument', `Invalid token request: ${body.reason}`);
-    const conversation = store.create();
+    const conversation = create(req, res);
+    if (!conversation) return;
     channel.bindUser(conversation, body.value.user);
     const { token, expiresIn } = store.issueToken(conversation);
     res.json(200, { conversationId: conversation.id, token, expires_in: expiresIn });
@@ -96,7 +104,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
   server.post(`${DIRECTLINE_PREFIX}/tokens/refresh`, async (req: Request, res: Response) => {
     const auth = authorize(req, res);
     if (!auth) return;
-    const { token, expiresIn } = store.issueToken(auth.conversation);
+    const { token, expiresIn } = store.issueToken(auth.conversation, auth.token);
     res.json(200, { conversationId: auth.conversation.id, token, expires_in: expiresIn });
   });
 
@@ -110,7 +118,9 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
       if (!auth) return;
       conversation = auth.conversation;
     } else {
-      conversation = store.create();
+      const made = create(req, res);
+      if (!made) return;
+      conversation = made;
       token = store.issueToken(conversation).token;
     }
     channel.bindUser(conversation, body.value.user);

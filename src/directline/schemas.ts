@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Response } from 'restify';
-import { describeZodError, entitySchema, timestampSchema } from '../http/activitySchema.js';
+import { describeZodError, entitySchema, timestampSchema, withinDepth } from '../http/activitySchema.js';
 
 const userId = z.string().min(1, 'user id must not be empty').max(256, 'user id is longer than 256 characters');
 const userName = z.string().max(256, 'user name is longer than 256 characters');
@@ -9,10 +9,10 @@ const user = z.looseObject({ id: userId.optional(), name: userName.optional() })
 /** Requests with no body at all arrive as undefined (bodyParser skips empty bodies): treat them as `{}`. */
 const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
 
-export const tokenRequestSchema = optionalBody(z.looseObject({ user: user.optional() }));
+export const tokenRequestSchema = optionalBody(withinDepth(z.looseObject({ user: user.optional() })));
 
 export const startConversationSchema = optionalBody(
-  z.looseObject({ user: user.optional(), locale: z.string().max(64, 'locale is too long').optional() }),
+  withinDepth(z.looseObject({ user: user.optional(), locale: z.string().max(64, 'locale is too long').optional() })),
 );
 
 /**
@@ -21,7 +21,7 @@ export const startConversationSchema = optionalBody(
  */
 const clientActivityTypes = ['message', 'typing', 'event', 'endOfConversation', 'messageReaction'] as const;
 
-export const clientActivitySchema = z.looseObject({
+export const clientActivitySchema = withinDepth(z.looseObject({
   type: z.enum(clientActivityTypes, { message: `type must be one of ${clientActivityTypes.join(', ')}` }),
   text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
   from: z.looseObject({ id: userId, name: userName.optional() }).optional(),
@@ -34,12 +34,12 @@ export const clientActivitySchema = z.looseObject({
   localTimestamp: timestampSchema,
   localTimezone: z.string().max(64, 'localTimezone is too long').optional(),
   replyToId: z.string().max(256, 'replyToId is too long').optional(),
-});
+}));
 
-export const botActivitySchema = z.looseObject({
+export const botActivitySchema = withinDepth(z.looseObject({
   type: z.string().min(1, 'type is required').max(64, 'type is too long'),
   text: z.string().optional(),
-});
+}));
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -1,6 +1,7 @@
-import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { refuseUpgrade as refuse, type UpgradeRoutes } from '../http/upgrades.js';
 import type { Logger } from '../logger.js';
 import { parseWatermark, type Conversation, type ConversationStore } from './conversationStore.js';
 import { bearerToken, DIRECTLINE_PREFIX } from './directLineRoutes.js';
@@ -18,11 +19,6 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Time a closing socket gets to answer the close frame before it is cut, so shutdown never hangs. */
 const CLOSE_GRACE_MS = 250;
 
-function refuse(socket: Duplex, status: number): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /**
  * Direct Line's WebSocket stream: after the upgrade the server pushes `{ activities, watermark }` frames as
  * activities land, starting with whatever is already past the requested watermark. The stream is one-way:
@@ -30,52 +26,59 @@ function refuse(socket: Duplex, status: number): void {
  * Keep-alive follows Direct Line: an empty message now and then (DirectLineJS skips empty messages; a `{}`
  * frame would make it throw and reconnect), plus protocol pings to find clients that vanished.
  */
-export function attachStreaming(httpServer: HttpServer, { store, limits, logger }: StreamingDeps): { close(): void } {
+export function attachStreaming(upgrades: UpgradeRoutes, { store, limits, logger }: StreamingDeps): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
   const byConversation = new Map<string, Set<WebSocket>>();
   const answered = new WeakMap<WebSocket, boolean>();
 
+  /**
+   * The ticket (or token) is checked before the conversation is looked up, and every failure past a missing
+   * credential is the same 403: the answer never tells whether a conversation id exists.
+   */
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // A reset during the handshake must not become an uncaught 'error'.
-    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM_PATH.exec(url.pathname);
-    if (!match) {
-      // Other upgrade handlers may exist for other paths; answer only if nobody else will.
-      if (httpServer.listenerCount('upgrade') === 1) refuse(socket, 404);
-      return;
-    }
-    let conversationId: string;
-    try {
-      conversationId = decodeURIComponent(match[1] ?? '');
-    } catch {
-      return refuse(socket, 400);
-    }
-    const conversation = store.get(conversationId);
-    if (!conversation) return refuse(socket, 404);
     const ticket = url.searchParams.get('t');
     const token = bearerToken(req);
     if (!ticket && !token) return refuse(socket, 401);
     const granted = ticket ? store.redeemStreamTicket(ticket) : store.conversationForToken(token ?? '');
-    if (granted?.id !== conversation.id) return refuse(socket, 403);
-    const watermark = url.searchParams.has('watermark')
-      ? parseWatermark(url.searchParams.get('watermark'))
-      : conversation.watermark;
+    let conversationId: string | undefined;
+    try {
+      conversationId = decodeURIComponent(match?.[1] ?? '');
+    } catch {
+      conversationId = undefined;
+    }
+    const conversation = granted && granted.id === conversationId ? store.get(granted.id) : undefined;
+    if (!conversation) return refuse(socket, 403);
+    const watermark = url.searchParams.has('watermark') ? parseWatermark(url.searchParams.get('watermark')) : conversation.watermark;
     if (watermark === undefined) return refuse(socket, 400);
-    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, conversation, watermark));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        connected(ws, conversation, watermark);
+      } catch (err) {
+        logger.warn({ err: { message: (err as Error).message } }, 'direct line stream failed to start');
+        ws.terminate();
+      }
+    });
   }
 
+  /** Called from the conversation's listeners, inside other requests: nothing here may throw. */
   function send(ws: WebSocket, set: ActivitySet): void {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       ws.terminate();
       return;
     }
-    ws.send(JSON.stringify(set));
+    try {
+      ws.send(JSON.stringify(set));
+    } catch (err) {
+      logger.warn({ err: { message: (err as Error).message } }, 'direct line stream send failed');
+      ws.terminate();
+    }
   }
 
   function connected(ws: WebSocket, conversation: Conversation, watermark: number): void {
-    store.touch(conversation);
+    store.touch(conversation, true);
     const sockets = byConversation.get(conversation.id) ?? new Set<WebSocket>();
     byConversation.set(conversation.id, sockets);
     // Direct Line allows one stream per conversation and closes extras with reason "collision". We keep a
@@ -113,18 +116,22 @@ export function attachStreaming(httpServer: HttpServer, { store, limits, logger 
         continue;
       }
       answered.set(ws, false);
-      ws.ping();
-      ws.send('');
+      try {
+        ws.ping();
+        ws.send('');
+      } catch {
+        ws.terminate();
+      }
     }
   }, limits.heartbeatMs);
   heartbeat.unref();
 
-  httpServer.on('upgrade', onUpgrade);
+  const removeRoute = upgrades.add(STREAM_PATH, onUpgrade);
 
   return {
     close(): void {
       clearInterval(heartbeat);
-      httpServer.off('upgrade', onUpgrade);
+      removeRoute();
       const open = [...wss.clients];
       for (const ws of open) ws.close(1001, 'server shutting down');
       if (open.length > 0) setTimeout(() => open.forEach((ws) => ws.terminate()), CLOSE_GRACE_MS).unref();

@@ -31,8 +31,14 @@ export interface ActivitySet {
 export interface DirectLineLimits {
   /** Activities kept per conversation; older ones fall off the front of the log. */
   maxActivities: number;
-  /** Live conversations; past this the least recently active one is dropped. */
+  /** Bytes of activities kept per conversation (as JSON); older ones fall off the front past it. */
+  maxBytesPerConversation: number;
+  /** Live conversations; past this the least recently active one nobody is using is dropped, else 503. */
   maxConversations: number;
+  /** Live conversations one client address may hold; past it its own unused ones go first, else 429. */
+  conversationsPerClient: number;
+  /** A conversation its client used within this time (or one with an open stream) is never dropped for room. */
+  inUseMs: number;
   /** A conversation nobody touched for this long is forgotten (and its sockets closed). */
   idleMs: number;
   /** Lifetime of a bearer token; clients refresh before it runs out. */
@@ -49,7 +55,10 @@ export interface DirectLineLimits {
 
 export const defaultLimits: DirectLineLimits = {
   maxActivities: 500,
+  maxBytesPerConversation: 256 * 1024,
   maxConversations: 1000,
+  conversationsPerClient: 30,
+  inUseMs: 15 * 60 * 1000,
   idleMs: 60 * 60 * 1000,
   tokenTtlMs: 30 * 60 * 1000,
   streamTicketTtlMs: 60 * 1000,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, valueTooDeep } from './jsonDepth.js';
 
 /**
  * The inbound activity as far as the bot and botbuilder read it. Channels add fields of their own, so objects
@@ -48,7 +49,13 @@ export const entitySchema = z.looseObject({ type: z.string().max(200) }).superRe
   if (e.text !== undefined && typeof e.text !== 'string') ctx.addIssue({ code: 'custom', message: 'a mention text must be a string', path: ['text'] });
 });
 
-export const inboundActivitySchema = z.looseObject({
+/** Refuses a value nested deeper than MAX_JSON_DEPTH: every activity schema ends with it. */
+export const withinDepth = <T extends z.ZodType>(schema: T) =>
+  schema.superRefine((value, ctx) => {
+    if (valueTooDeep(value)) ctx.addIssue({ code: 'custom', message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+  });
+
+export const inboundActivitySchema = withinDepth(z.looseObject({
   type: z.string().min(1, 'type is required').max(64),
   id: optionalString(256),
   channelId: z.string().min(1, 'channelId is required').max(64),
@@ -76,7 +83,9 @@ export const inboundActivitySchema = z.looseObject({
   channelData: z.looseObject({}).optional(),
   membersAdded: z.array(channelAccount).max(1_000).optional(),
   membersRemoved: z.array(channelAccount).max(1_000).optional(),
-});
+}));
+
+export type InboundActivity = z.infer<typeof inboundActivitySchema>;
 
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');

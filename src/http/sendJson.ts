@@ -14,7 +14,7 @@ export interface JsonResponse {
  * per request than this (web streams, a cloned body per request): on the reply path of every turn that was
  * the largest single cost after botbuilder itself. The benchmark's echo reference sends through this too.
  */
-export function sendJson(method: string, target: string, body: unknown, timeoutMs: number): Promise<JsonResponse> {
+export function sendJson(method: string, target: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<JsonResponse> {
   const url = new URL(target);
   const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
   if (!transport) return Promise.reject(new Error(`Cannot send to ${url.protocol} URLs`));
@@ -25,7 +25,7 @@ export function sendJson(method: string, target: string, body: unknown, timeoutM
       {
         method,
         agent: agents[url.protocol as 'http:' | 'https:'],
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
         timeout: timeoutMs,
       },
       (res) => {

@@ -1,28 +1,59 @@
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
 import type { Logger } from '../logger.js';
-import { describeZodError, inboundActivitySchema } from './activitySchema.js';
+import { describeZodError, inboundActivitySchema, type InboundActivity } from './activitySchema.js';
+import { jsonBody } from './jsonBody.js';
 import type { RateLimits } from './rateLimits.js';
+import { UpgradeRoutes } from './upgrades.js';
+
+/** One activity for the bot, as the HTTP layer hands it over. */
+export interface BotRequest {
+  activity: InboundActivity;
+  /** The Authorization header, or ''. */
+  authorization: string;
+  /**
+   * Called once the request is authenticated, before the turn runs: applies the rate limits that must not be
+   * spent by unauthenticated requests (a stranger could otherwise use up a victim conversation's budget).
+   * False when it has already answered 429.
+   */
+  admit: () => Promise<boolean>;
+}
+
+/** The bot's answer: a status with an optional JSON body, or undefined when admit() already answered. */
+export type BotAnswer = { status: number; body?: unknown } | undefined;
+
+export type ProcessActivity = (request: BotRequest) => Promise<BotAnswer>;
 
 export interface ServerDeps {
-  adapter: CloudAdapter;
-  bot: ActivityHandler;
+  processActivity: ProcessActivity;
+  /** No app id and no local channel: anyone may post to the bot endpoint, so it is limited per client too. */
+  anonymousBotEndpoint: boolean;
   logger: Logger;
   maxBodyBytes: number;
   /** Time a client has to send a whole request; headers get at most 10 s of it. */
   requestTimeoutMs: number;
   rateLimits: RateLimits;
-  /** Where replies may go; answers why not otherwise (see replyTargets.ts). */
-  checkServiceUrl: (serviceUrl: string) => string | undefined;
   health: () => Record<string, unknown>;
+}
+
+export interface HttpServer {
+  server: Server;
+  /** Where WebSocket routes register; every other upgrade is refused. */
+  upgrades: UpgradeRoutes;
 }
 
 /** Conversation ids of bot-endpoint requests, for the request log line. */
 const conversationOf = new WeakMap<Request, string>();
 
-/** Routes used by clients directly (browsers, agents, admins): limited per client address. */
-const CLIENT_ROUTES = /^\/(?:directline|api\/agent|api\/admin)(?:\/|$)/;
+/** Routes used by anonymous clients directly (browsers): limited per client address. */
+const CLIENT_ROUTES = /^\/directline(?:\/|$)/;
+/** Answers that may carry tokens or people's data: never cached by a browser or proxy, never sniffed as HTML. */
+const PRIVATE_ROUTES = /^\/(?:api|directline|v3)(?:\/|$)|^\/healthz$/;
+
+/**
+ * No socket lives longer than this without a byte in either direction: above every internal wait (a bot turn
+ * through the local Direct Line, 15 s; a model call, 5 s), so only sockets nobody uses are cut.
+ */
+const IDLE_SOCKET_MS = 60_000;
 
 function badRequest(res: Response, message: string): void {
   res.status(400);
@@ -30,7 +61,7 @@ function badRequest(res: Response, message: string): void {
 }
 
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
-export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeoutMs, rateLimits, checkServiceUrl, health }: ServerDeps): Server {
+export function createServer({ processActivity, anonymousBotEndpoint, logger, maxBodyBytes, requestTimeoutMs, rateLimits, health }: ServerDeps): HttpServer {
   // restify logs through our logger (its default one ignores LOG_LEVEL and writes to stdout on its own). The
   // cast: @types/restify still describes restify 8's bunyan logger; restify 11 takes a pino one.
   const log = logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'];
@@ -39,15 +70,22 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeou
   server.server.requestTimeout = requestTimeoutMs;
   server.server.headersTimeout = Math.min(10_000, requestTimeoutMs);
   server.server.keepAliveTimeout = 5_000;
+  server.server.timeout = IDLE_SOCKET_MS;
   // Node enforces those two only when it sweeps its connections, every 30 s by default: a trickling client
   // would hold its socket up to 30 s longer than allowed. The sweep is cheap; run it every second.
   // (@types/node 20 lacks the property, though Node reads it when the server starts listening.)
   Object.assign(server.server, { connectionsCheckingInterval: 1_000 });
-  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3), but bodyParser
-  // with rejectUnknown would answer 415 for its missing content type: botbuilder's DELETE calls are such.
-  server.pre((req: Request, _res: Response, next: Next) => {
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
-      req.headers['content-length'] = '0';
+  // A connection that never sends a request is not covered by headersTimeout (no request has started): it
+  // gets the same time to begin as a request gets for its headers, then the ordinary idle limit once it has.
+  const firstRequestMs = Math.min(10_000, requestTimeoutMs);
+  server.server.on('connection', (socket) => socket.setTimeout(firstRequestMs));
+  server.server.on('request', (req) => req.socket.setTimeout(IDLE_SOCKET_MS));
+  const upgrades = new UpgradeRoutes(server.server, logger, firstRequestMs);
+
+  server.pre((req: Request, res: Response, next: Next) => {
+    if (PRIVATE_ROUTES.test(req.path())) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
     }
     next();
   });
@@ -58,28 +96,27 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeou
     rateLimits.allowClient(req, res).then((ok) => next(ok ? undefined : false), next);
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  // bodyParser answers 413 past the limit and 400 for JSON it cannot parse, both with a JSON reason.
-  server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, rejectUnknown: true }));
+  server.use(jsonBody(maxBodyBytes));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
-    if (!req.is('json')) return badRequest(res, 'Content-Type must be application/json');
     const parsed = inboundActivitySchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, `Invalid activity: ${describeZodError(parsed.error)}`);
-    const refusedTarget = checkServiceUrl(parsed.data.serviceUrl);
-    if (refusedTarget) return badRequest(res, `Invalid activity: serviceUrl: ${refusedTarget}`);
-    // The adapter reads the body again: it gets the checked activity, addresses trimmed to what they mean.
-    req.body = parsed.data;
-    conversationOf.set(req, parsed.data.conversation.id);
-    if (!(await rateLimits.allowConversation(parsed.data.conversation.id, res))) return;
+    const activity = parsed.data;
+    conversationOf.set(req, activity.conversation.id);
+    const admit = async (): Promise<boolean> =>
+      (!anonymousBotEndpoint || (await rateLimits.allowClient(req, res))) && rateLimits.allowConversation(activity.conversation.id, res);
+    let answer: BotAnswer;
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      answer = await processActivity({ activity, authorization: req.headers.authorization ?? '', admit });
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, 'bot endpoint failed');
-      if (!res.headersSent) {
-        res.status(500);
-        res.json({ code: 'InternalError', message: 'The bot could not process this activity.' });
-      }
+      answer = { status: 500, body: { code: 'InternalError', message: 'The bot could not process this activity.' } };
     }
+    if (!answer || res.headersSent) return;
+    if (answer.status === 401 && !(await rateLimits.authFailed(req, res))) return;
+    res.status(answer.status);
+    if (answer.body === undefined) res.end();
+    else res.json(answer.body);
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
@@ -98,5 +135,5 @@ export function createServer({ adapter, bot, logger, maxBodyBytes, requestTimeou
     logger.warn({ reqId: req.id(), method: req.method, path: req.path(), status: err.statusCode, reason: err.message }, 'request rejected');
     callback();
   });
-  return server;
+  return { server, upgrades };
 }

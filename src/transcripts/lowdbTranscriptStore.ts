@@ -173,6 +173,10 @@ export class LowdbTranscriptStore implements TranscriptStore {
     return structuredClone({ conversation, entries: this.db.data.entries[conversationId] ?? [] });
   }
 
+  async has(conversationId: string): Promise<boolean> {
+    return this.db.data.conversations[conversationId] !== undefined;
+  }
+
   async delete(conversationId: string): Promise<boolean> {
     if (!this.forget(conversationId)) return false;
     await this.docs.delete(conversationId);

@@ -182,6 +182,11 @@ export class PgTranscriptStore implements TranscriptStore {
     return { conversation: deriveSummary(recordOf(row), now, this.abandonAfterMs).summary, entries: row.entries };
   }
 
+  async has(conversationId: string): Promise<boolean> {
+    const { rows } = await this.db.query(`SELECT 1 FROM ${this.conversations} WHERE conversation_id = $1`, [pgText(conversationId)]);
+    return rows.length > 0;
+  }
+
   async delete(conversationId: string): Promise<boolean> {
     const result = await this.db.query(`DELETE FROM ${this.conversations} WHERE conversation_id = $1`, [pgText(conversationId)]);
     return (result.rowCount ?? 0) > 0;

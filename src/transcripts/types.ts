@@ -87,6 +87,8 @@ export interface TranscriptStore extends OutcomeStore {
   log(conversation: ConversationInfo, entry: Omit<TranscriptEntry, 'seq'>): Promise<void>;
   search(filter: ConversationFilter, page: PageRequest, now?: Date): Promise<{ total: number; items: ConversationSummary[] }>;
   get(conversationId: string, now?: Date): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined>;
+  /** Whether anything of the conversation is stored. */
+  has(conversationId: string): Promise<boolean>;
   delete(conversationId: string): Promise<boolean>;
   /** Deletes conversations whose last activity is before the cutoff; returns how many. */
   purgeBefore(cutoff: Date): Promise<number>;

@@ -10,11 +10,13 @@ import { projectRoot } from '../paths.js';
 
 /**
  * Web Chat styles itself with emotion (<style> tags) and inline style attributes, hence 'unsafe-inline' for
- * styles only. Scripts come from this origin alone, and connections go to this host only: 'self' covers
- * the same-origin WebSocket in current browsers, the explicit ws:/wss: entries cover older Safari.
+ * styles only. Scripts come from this origin alone, and connections go to this server only: 'self' covers
+ * the same-origin WebSocket in current browsers, the explicit ws:/wss: entries (the host stream URLs are
+ * built on) cover older Safari.
  */
-function contentSecurityPolicy(host: string | undefined): string {
-  const sameHostSockets = host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? ` ws://${host} wss://${host}` : '';
+function contentSecurityPolicy(base: string): string {
+  const host = new URL(base).host;
+  const sameHostSockets = ` ws://${host} wss://${host}`;
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -67,7 +69,7 @@ interface Bundle {
  * few lines that connect it to the local Direct Line. The page links the bundle with its version in the query
  * string, so the bundle can be cached for a year and an upgrade still reaches browsers at once.
  */
-export function registerWebChat(server: Server): void {
+export function registerWebChat(server: Server, publicBase: (host: string | undefined) => string): void {
   const webChat = findWebChat();
   const version = encodeURIComponent(webChat?.version ?? 'missing');
   const page = readFileSync(webAsset('index.html'), 'utf8').replaceAll('{{WEBCHAT_VERSION}}', version);
@@ -78,7 +80,7 @@ export function registerWebChat(server: Server): void {
   server.get('/', async (req: Request, res: Response) => {
     res.sendRaw(200, page, {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': contentSecurityPolicy(req.headers.host),
+      'Content-Security-Policy': contentSecurityPolicy(publicBase(req.headers.host)),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',

@@ -68,9 +68,10 @@ describe.skipIf(skipBrowserTests)('the bot\'s Adaptive Cards rendered by Web Cha
     expect(conversationId).not.toBe('');
 
     for (const { name, card, shows } of cards) {
-      const res = await fetch(`${app.url}/v3/conversations/${conversationId}/activities`, {
+      // Posted as the bot posts its replies: to the connector, with the bot's credential.
+      const res = await fetch(`${app.localConnector!.serviceUrl}/v3/conversations/${conversationId}/activities`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: app.localConnector!.authorization },
         body: JSON.stringify({
           type: 'message', from: { id: 'bot', role: 'bot' }, text: name,
           attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],

@@ -37,6 +37,7 @@ beforeAll(async () => {
     DATA_DIR: tempDir('mfa-abuse-'),
     LOG_LEVEL: 'info',
     LOCAL_DIRECTLINE: 'false',
+    ALLOWED_SERVICE_URLS: capture.url,
     MAX_BODY_BYTES: '4096',
     REQUEST_TIMEOUT_SECONDS: '1',
     AGENT_TOKENS: `alice:${AGENT_TOKEN}`,

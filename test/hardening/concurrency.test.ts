@@ -84,6 +84,7 @@ beforeAll(async () => {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       LOCAL_DIRECTLINE: 'false',
+      ALLOWED_SERVICE_URLS: capture.url,
       RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000',
       RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
     }),

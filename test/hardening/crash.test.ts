@@ -41,6 +41,7 @@ function env(): Record<string, string> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     LOCAL_DIRECTLINE: 'false',
+    ALLOWED_SERVICE_URLS: capture.url,
     AGENT_TOKENS: `crash:${AGENT}`,
     RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000',
     RATE_LIMIT_CLIENT_PER_MINUTE: '100000',

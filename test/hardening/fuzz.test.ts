@@ -8,6 +8,7 @@
  *
  * Every bug this fuzzer found is pinned by a deterministic regression case at the end of the file.
  */
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
@@ -208,7 +209,7 @@ function deletePath(target: Record<string, unknown>, path: string): void {
 
 interface Case {
   n: number;
-  surface: 'messages' | 'directline' | 'agent' | 'admin' | 'connector';
+  surface: 'messages' | 'directline' | 'agent' | 'admin' | 'connector' | 'upgrade';
   tags: string[];
   method: string;
   /** Path (and query) on the server, or a function of the live context (Direct Line ids and tokens). */
@@ -357,7 +358,8 @@ function generateCases(rng: Rng, captureUrl: string, closedPort: number): Case[]
     const json = JSON.stringify(activity(id, { text: 'hi' }));
     const deep = deepJson(levels, rng.chance(0.5) ? 'object' : 'array');
     const body = where === 'conversation.deep' ? json.replace(`"conversation":{`, `"conversation":{"deep":${deep},`) : `${json.slice(0, -1)},"${where}":${deep}}`;
-    add({ surface: 'messages', tags: [`deep:${where}`], method: 'POST', path: '/api/messages', headers: JSON_HEADERS, body, conversationId: id, wantsReply: true });
+    // Past MAX_JSON_DEPTH: refused before parsing, wherever the nesting sits.
+    add({ surface: 'messages', tags: [`deep:${where}`], method: 'POST', path: '/api/messages', headers: JSON_HEADERS, body, conversationId: id, expect: [400] });
   }
   for (let i = 0; i < 60; i += 1) {
     const id = conv();
@@ -388,8 +390,8 @@ function generateCases(rng: Rng, captureUrl: string, closedPort: number): Case[]
     ['text/html; charset=utf-8', [415]],
     ['image/png', [415]],
     ['application/octet-stream', [415]],
-    ['application/x-www-form-urlencoded', [400]],
-    ['multipart/form-data; boundary=xyz', [400]],
+    ['application/x-www-form-urlencoded', [415]],
+    ['multipart/form-data; boundary=xyz', [415]],
     ['application/ld+json', [400, 415]],
     ['application/json; charset=utf-16', [200, 400, 415]],
     ['application/json; charset=iso-8859-1', [200, 400, 415]],
@@ -431,6 +433,20 @@ function generateCases(rng: Rng, captureUrl: string, closedPort: number): Case[]
     // client retries), so only once.
     const url = i === 0 ? `http://127.0.0.1:${closedPort}/` : rng.pick(SERVICE_URLS);
     message([`serviceUrl:${url.split(':')[0]}`], activity(conv(), { serviceUrl: url, text: 'hello' }), { timeoutMs: 30_000 });
+  }
+  // Spellings of places the bot must never POST to: loopback in every notation, this server's own endpoint (a
+  // reply loop), the allowed channel with a path, query, fragment or credentials added.
+  const capture = new URL(captureUrl);
+  const SSRF = [
+    `http://127.0.0.1:${closedPort}/internal/admin?x=`, `http://2130706433:${closedPort}/`, `http://0x7f.1:${closedPort}/`, `http://127.1:${closedPort}/`,
+    `http://0177.0.0.1:${closedPort}/`, `http://[::1]:${closedPort}/`, `http://[::ffff:7f00:1]:${closedPort}/`, `http://localhost:${closedPort}/`,
+    `http://169.254.169.254/latest/meta-data/`, `http://metadata.google.internal/`, `${captureUrl}/api/messages?x=`, `${captureUrl}/?q=1`,
+    `${captureUrl}/#frag`, `http://user:pw@${capture.host}/`, `${captureUrl}/v3/../api`, `${capture.protocol}//${capture.hostname}:${Number(capture.port) + 1}/`,
+    `https://${capture.host}/`, 'http://evil.botframework.com.example.net/', 'https://botframework.com@evil.example/',
+  ];
+  for (let i = 0; i < 40; i += 1) {
+    const url = rng.pick(SSRF);
+    message([`ssrf:${url.slice(0, 24)}`], activity(conv(), { serviceUrl: url, text: 'hello' }), { expect: [400], wantsReply: false });
   }
   for (let i = 0; i < 15; i += 1) {
     message(['expectReplies'], activity(conv(), { deliveryMode: 'expectReplies' }));
@@ -565,14 +581,17 @@ function generateCases(rng: Rng, captureUrl: string, closedPort: number): Case[]
       default: {
         const method = rng.pick(['POST', 'PUT', 'DELETE', 'GET']);
         const tail = rng.chance(0.5) ? '/' + rng.pick(['x', '%E0%A4%A', 'A'.repeat(500)]) : '';
+        // Only the bot holds the connector's credential: a client's token, an agent's or none must all fail.
+        const tokenWhich = rng.pick(dlAuth);
         add({
           ...base,
           surface: 'connector',
+          tags: [...tags, `connector-auth:${tokenWhich}`],
           method,
-          path: (ctx) => `/v3/conversations/${idOf(ctx, idWhich, own(ctx))}/activities${tail}`,
-          headers: body === undefined || method === 'GET' || method === 'DELETE' ? {} : JSON_HEADERS,
+          path: (ctx) => `/v3/conversations/${idOf(ctx, idWhich, own(ctx))}/${rng.chance(0.2) ? 'members' : `activities${tail}`}`,
+          headers: (ctx) => ({ ...authHeader(ctx, tokenWhich, own(ctx)), ...(body === undefined || method === 'GET' || method === 'DELETE' ? {} : JSON_HEADERS) }),
           body: method === 'GET' || method === 'DELETE' ? undefined : body,
-          mayPass: true,
+          mayPass: false,
         });
       }
     }
@@ -645,6 +664,52 @@ function generateCases(rng: Rng, captureUrl: string, closedPort: number): Case[]
     else if (route === 5) add({ ...base, method: 'GET', path: `/api/admin/export${hostileQuery(filterKeys)}`, headers: h });
     else add({ ...base, method: rng.pick(['PUT', 'POST', 'PATCH']), path: `/api/admin/${rng.pick(['conversations', 'export', 'x', 'me'])}`, headers: (ctx) => ({ ...h(ctx), ...JSON_HEADERS }), body: rng.pick(NON_JSON), mayPass: allowed });
   }
+
+  // --- nesting past MAX_JSON_DEPTH on every route that takes a body: refused before anything reads it -------------
+  const BODY_ROUTES: [Case['surface'], string, (ctx: LiveContext) => Record<string, string>][] = [
+    ['messages', '/api/messages', () => ({})],
+    ['directline', '/directline/tokens/generate', () => ({})],
+    ['directline', '/directline/conversations', () => ({})],
+    ['directline', '/directline/tokens/refresh', (ctx) => ({ authorization: `Bearer ${ctx.dl[3]!.token}` })],
+    ['directline', '/directline/conversations/{own}/activities', (ctx) => ({ authorization: `Bearer ${ctx.dl[3]!.token}` })],
+    ['connector', '/v3/conversations/{own}/activities', () => ({})],
+    ['agent', '/api/agent/tickets/{ticket}/messages', () => ({ authorization: `Bearer ${AGENT}` })],
+    ['agent', '/api/agent/tickets/{ticket}/resolve', () => ({ authorization: `Bearer ${AGENT}` })],
+    ['admin', '/api/admin/conversations/x', () => ({ authorization: `Bearer ${ADMIN}` })],
+  ];
+  for (let i = 0; i < 60; i += 1) {
+    const [surface, route, auth] = rng.pick(BODY_ROUTES);
+    const levels = rng.chance(0.5) ? rng.range(33, 200) : rng.range(5_000, 30_000);
+    const shape = rng.pick(['object', 'array', 'inside'] as const);
+    const body = shape === 'inside' ? `{"type":"message","text":"hi","value":${deepJson(levels, 'array')}}` : deepJson(levels, shape);
+    add({
+      surface,
+      tags: [`nest:${surface}:${levels > 200 ? 'huge' : 'over'}`],
+      method: route.startsWith('/api/admin') ? 'DELETE' : 'POST',
+      path: (ctx) => route.replace('{own}', ctx.dl[3]!.id).replace('{ticket}', ctx.ticketId),
+      headers: (ctx) => ({ ...auth(ctx), ...JSON_HEADERS }),
+      body,
+      expect: [400, 413],
+    });
+  }
+
+  // --- WebSocket upgrades: only a stream with its one-shot ticket is taken; everything else answered and closed -----
+  const UPGRADE_PATHS = ['/', '/api/messages', '/directline', '/directline/conversations/{own}/stream', '/directline/conversations/{own}/stream?t=forged',
+    '/directline/conversations/{other}/stream?t=forged', '/directline/conversations/%E0%A4%A/stream?t=x', '/v3/conversations/{own}/activities', '/admin',
+    '/healthz', `/${'a'.repeat(3000)}`, '/directline/conversations/{own}/stream/extra', '/webchat.js'];
+  for (let i = 0; i < 50; i += 1) {
+    const target = rng.pick(UPGRADE_PATHS);
+    const protocol = rng.pick(['websocket', 'WebSocket', 'h2c', 'garbage']);
+    const version = rng.pick(['13', '8', '', 'x']);
+    add({
+      surface: 'upgrade',
+      tags: [`upgrade:${target.split('?')[0]!.slice(0, 30)}:${protocol}`],
+      method: 'GET',
+      path: (ctx) => target.replace('{own}', ctx.dl[2]!.id).replace('{other}', ctx.dl[1]!.id),
+      headers: { upgrade: protocol, 'sec-websocket-version': version },
+      mayPass: false,
+    });
+  }
   return cases;
 }
 
@@ -659,9 +724,13 @@ interface Outcome {
   violations: string[];
 }
 
+/** The bot endpoint without an app id or local channel (anonymous, replies to the capture server), and the consoles' APIs. */
 let app: App;
+/** The local Direct Line and its connector, where the bot endpoint takes nothing but the channel's own activities. */
+let dlApp: App;
 let capture: CaptureServer;
 let dataDir: string;
+let dlDataDir: string;
 const logLines: string[] = [];
 const outcomes: Outcome[] = [];
 let prototypeBefore: string[] = [];
@@ -676,33 +745,76 @@ beforeAll(async () => {
       done();
     },
   });
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    LOCAL_DIRECTLINE: 'true',
-    MAX_BODY_BYTES: String(MAX_BODY),
-    AGENT_TOKENS: `fuzzagent:${AGENT}`,
-    ADMIN_TOKENS: `fuzzadmin:${ADMIN}`,
-    RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000',
-    RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
-  });
-  app = await startApp(config, { logger: createLogger('warn', sink) });
+  const config = (localDirectLine: boolean, dir: string) =>
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      LOCAL_DIRECTLINE: String(localDirectLine),
+      ALLOWED_SERVICE_URLS: capture.url,
+      MAX_BODY_BYTES: String(MAX_BODY),
+      AGENT_TOKENS: `fuzzagent:${AGENT}`,
+      ADMIN_TOKENS: `fuzzadmin:${ADMIN}`,
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+      DIRECTLINE_CONVERSATIONS_PER_CLIENT: '10000',
+      DIRECTLINE_MAX_CONVERSATIONS: '10000',
+    });
+  dlDataDir = tempDir('mfa-fuzz-dl-');
+  [app, dlApp] = await Promise.all([
+    startApp(config(false, dataDir), { logger: createLogger('warn', sink) }),
+    startApp(config(true, dlDataDir), { logger: createLogger('warn', sink) }),
+  ]);
 });
 
 afterAll(async () => {
-  await app?.close();
+  await Promise.all([app?.close(), dlApp?.close()]);
   await capture?.close();
 });
+
+/** Which app a surface lives on. */
+const appFor = (c: Case): App => (c.surface === 'directline' || c.surface === 'connector' || c.surface === 'upgrade' ? dlApp : app);
+
+/** A raw upgrade request: the status line the server answered with, and whether it closed the socket after. */
+function sendUpgrade(base: string, path: string, headers: Record<string, string>): Promise<{ status: number | string; body: string; ms: number }> {
+  const started = Date.now();
+  const { port } = new URL(base);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => {
+      const lines = [`GET ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+      for (const [k, v] of Object.entries(headers)) if (v) lines.push(`${k}: ${v}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    let answer = '';
+    let status: number | string = 'timeout';
+    const timer = setTimeout(() => finish('timeout (socket kept open)'), 5_000);
+    const finish = (why?: string): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: why ?? status, body: answer.slice(0, 200), ms: Date.now() - started });
+    };
+    socket.on('data', (d) => {
+      answer += d.toString('latin1');
+      const line = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      if (line) status = Number(line[1]);
+      // An answered upgrade must also be closed: wait for the server to end the socket.
+      if (typeof status === 'number' && status === 101) finish();
+    });
+    socket.on('error', () => finish(typeof status === 'number' ? undefined : 'network error'));
+    socket.on('close', () => finish(typeof status === 'number' ? undefined : 'closed without an answer'));
+  });
+}
 
 async function send(c: Case, ctx: LiveContext): Promise<{ status: number | string; body: string; ms: number }> {
   const started = Date.now();
   const path = typeof c.path === 'function' ? c.path(ctx) : c.path;
   const headers = typeof c.headers === 'function' ? c.headers(ctx) : c.headers;
   const body = typeof c.body === 'function' ? c.body(ctx) : c.body;
+  if (c.surface === 'upgrade') return sendUpgrade(dlApp.url, path, headers);
   try {
-    const res = await fetch(`${app.url}${path}`, { method: c.method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, signal: AbortSignal.timeout(c.timeoutMs ?? REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${appFor(c).url}${path}`, { method: c.method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, signal: AbortSignal.timeout(c.timeoutMs ?? REQUEST_TIMEOUT_MS) });
     const text = await res.text();
     return { status: res.status, body: text, ms: Date.now() - started };
   } catch (err) {
@@ -712,14 +824,14 @@ async function send(c: Case, ctx: LiveContext): Promise<{ status: number | strin
 }
 
 async function dlStart(userId: string): Promise<DlConversation> {
-  const res = await fetch(`${app.url}/directline/conversations`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ user: { id: userId } }) });
+  const res = await fetch(`${dlApp.url}/directline/conversations`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ user: { id: userId } }) });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { conversationId: string; token: string };
   return { id: body.conversationId, token: body.token, userId };
 }
 
 async function dlBotTexts(conversation: DlConversation): Promise<string[]> {
-  const res = await fetch(`${app.url}/directline/conversations/${conversation.id}/activities`, { headers: { authorization: `Bearer ${conversation.token}` } });
+  const res = await fetch(`${dlApp.url}/directline/conversations/${conversation.id}/activities`, { headers: { authorization: `Bearer ${conversation.token}` } });
   expect(res.status).toBe(200);
   const page = (await res.json()) as { activities: { from: { id: string; role?: string }; text?: string }[] };
   return page.activities.filter((a) => a.from.role !== 'user' && a.from.id !== conversation.userId).map((a) => a.text ?? '');
@@ -856,7 +968,7 @@ describe(`fuzzing every public surface (seed ${SEED})`, () => {
     expect(replyTexts(next.replies)).toContain('Make sure the phone number saved on your account');
 
     const dl = await dlStart('dl-after');
-    const post = await fetch(`${app.url}/directline/conversations/${dl.id}/activities`, {
+    const post = await fetch(`${dlApp.url}/directline/conversations/${dl.id}/activities`, {
       method: 'POST',
       headers: { ...JSON_HEADERS, authorization: `Bearer ${dl.token}` },
       body: JSON.stringify({ type: 'message', text: 'My code, text or call never arrives', from: { id: dl.userId } }),
@@ -867,6 +979,7 @@ describe(`fuzzing every public surface (seed ${SEED})`, () => {
     const check = checkStoreDocuments(dataDir);
     expect(check.bad).toEqual([]);
     expect(check.documents + check.journalLines).toBeGreaterThan(100);
+    expect(checkStoreDocuments(dlDataDir).bad).toEqual([]);
 
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -917,10 +1030,11 @@ describe('regression: hostile activities found by the fuzzer', () => {
     await refused('attachments', { attachments: 'x' });
     await refused('timestamp', { timestamp: 'yesterday-ish' });
   });
-  it('a serviceUrl that is not http(s), or (without an app id) not on this machine', async () => {
+  it('a serviceUrl that is not http(s), or (without an app id) not a channel the operator listed', async () => {
     await refused('serviceUrl', { serviceUrl: 'javascript:alert(1)' });
     await refused('serviceUrl', { serviceUrl: 'http://192.0.2.10:8080/' });
     await refused('serviceUrl', { serviceUrl: 'http://localhost.example.org/' });
+    await refused('serviceUrl', { serviceUrl: `${app.url}/api/messages?x=` });
   });
   it('invokes: a Universal Action is answered with a message, any other invoke with a 400', async () => {
     const action = await post('invoke', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'x' } } });
@@ -932,7 +1046,7 @@ describe('regression: hostile activities found by the fuzzer', () => {
   });
   it('deep junk in the conversation or an account is left out of the replies, which still go out', async () => {
     const u = new ChannelUser(app.url, capture, `fz-kb-deep-${Date.now().toString(36)}`);
-    const deep = deepJson(4_000, 'object');
+    const deep = deepJson(20, 'object');
     const body = JSON.stringify(u.activity({ text: 'My code, text or call never arrives' }))
       .replace('"conversation":{', `"conversation":{"tenantId":"t1","deep":${deep},`)
       .replace('"from":{', `"from":{"nested":[${deep}],`);
@@ -944,7 +1058,7 @@ describe('regression: hostile activities found by the fuzzer', () => {
   });
   it('Direct Line: a field the bot endpoint would refuse is a 400 for the client, not a 502', async () => {
     const dl = await dlStart('dl-kb-localtime');
-    const res = await fetch(`${app.url}/directline/conversations/${dl.id}/activities`, {
+    const res = await fetch(`${dlApp.url}/directline/conversations/${dl.id}/activities`, {
       method: 'POST',
       headers: { ...JSON_HEADERS, authorization: `Bearer ${dl.token}` },
       body: JSON.stringify({ type: 'message', text: 'hello', from: { id: dl.userId }, localTimestamp: 'teatime' }),
@@ -962,7 +1076,7 @@ describe('regression: hostile activities found by the fuzzer', () => {
   });
 
   it('a Direct Line client cannot forge the help desk\'s "handoff.resolved" signal', async () => {
-    const user = await DirectLineUser.start(app.url, 'dl-spoofer');
+    const user = await DirectLineUser.start(dlApp.url, 'dl-spoofer');
     await user.waitFor((a) => Boolean(a.suggestedActions));
     for (const [text, wait] of [
       ['my code never arrives', "Let's check your phone"],
@@ -986,7 +1100,7 @@ describe('regression: hostile activities found by the fuzzer', () => {
     await user.say('are you there?');
     const after = await user.waitFor((a) => /added that to your ticket|marked your request as resolved/.test(a.text ?? ''));
     expect(after.map((a) => a.text).join('\n')).not.toContain('marked your request as resolved');
-    expect((await app.tickets.get(ticketId))?.rating).toBeUndefined();
+    expect((await dlApp.tickets.get(ticketId))?.rating).toBeUndefined();
   });
 });
 
