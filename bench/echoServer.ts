@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import restify, { type Request, type Response } from 'restify';
-import { sendJson } from '../src/http/sendJson.js';
+import { sendJson } from '../src/outbound/sendJson.js';
 
 interface Inbound {
   id?: string;

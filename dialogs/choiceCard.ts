@@ -1,4 +1,4 @@
-import type { AdaptiveCard, SubmitAction } from '../src/tickets/adaptiveCard.js';
+import type { AdaptiveCard, SubmitAction } from '../src/cards/adaptiveCard.js';
 import type { ChoiceOption } from '../src/tree/types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Assistant } from '../src/assistant/types.js';
 import type { HandoffService } from '../src/handoff/handoffService.js';
 import type { IntentRecognizer } from '../src/recognizer/types.js';
-import type { OutcomeStore } from '../src/stores/outcomeStore.js';
+import type { OutcomeStore } from '../src/transcripts/outcomeStore.js';
 import type { TreeWalker } from '../src/tree/walker.js';
 
 /** Everything the dialogs use, handed in by the caller so tests can pass fakes. Dialogs never open stores. */

@@ -8,7 +8,7 @@ import { parseContextOf } from './parseContext.js';
 import { renderOutputs } from './renderOutputs.js';
 import type { DialogServices } from './services.js';
 import { submitTicket } from './submitTicket.js';
-import { ticketReviewCard } from './ticketReviewCard.js';
+import { ticketReviewCard } from '../src/cards/ticketReviewCard.js';
 import { understandAnswer } from './understandAnswer.js';
 
 export const TICKET_DIALOG = 'ticket';

@@ -31,8 +31,8 @@ import { registerAgentRoutes } from './agent/agentRoutes.js';
 import { registerAgentConsole } from './agent/console/registerAgentConsole.js';
 import { ProactiveChannel } from './bot/proactiveChannel.js';
 import { HandoffService } from './handoff/handoffService.js';
-import type { TicketStore } from './stores/ticketStore.js';
-import { createWebhookNotifier, noopNotifier } from './tickets/webhookNotifier.js';
+import type { TicketStore } from './handoff/ticketStore.js';
+import { createWebhookNotifier, noopNotifier } from './outbound/webhookNotifier.js';
 
 export interface App {
   server: Server;
@@ -41,8 +41,8 @@ export interface App {
   tree: KnowledgeTree;
   /** Bot Framework state storage (ConversationState), for tools such as the benchmark's seeding. */
   storage: Storage;
-  /** Which store the app runs on: the embedded lowdb store, or PostgreSQL (DATABASE_URL). */
-  store: 'lowdb' | 'postgres';
+  /** Which store the app runs on: the embedded one in DATA_DIR, or PostgreSQL (DATABASE_URL). */
+  store: 'embedded' | 'postgres';
   transcripts: TranscriptStore;
   tickets: TicketStore;
   handoff: HandoffService;

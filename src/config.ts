@@ -5,7 +5,9 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { projectRoot } from './paths.js';
-import { SCHEMA_NAME } from './stores/pgMigrations.js';
+
+/** PostgreSQL schema names, unquoted identifiers only: the name goes into DDL, and one rule is easier to check than quoting rules. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { KnowledgeError } from './knowledge/loader.js';
 import { startApp } from './app.js';
-import { StoreUnavailableError } from './stores/pgDatabase.js';
+import { StoreUnavailableError } from './stores/postgres/database.js';
 
 async function main(): Promise<void> {
   loadDotEnv();

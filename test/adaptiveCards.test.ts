@@ -1,8 +1,9 @@
 import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { ticketReviewCard } from '../dialogs/ticketReviewCard.js';
+import { ticketReviewCard } from '../src/cards/ticketReviewCard.js';
 import { allPaths } from '../src/knowledge/paths.js';
-import { buildSummary, summaryToAdaptiveCard } from '../src/tickets/summary.js';
+import { summaryToAdaptiveCard } from '../src/cards/summaryCard.js';
+import { buildSummary } from '../src/tickets/summary.js';
 import { ui } from '../src/tree/messages.js';
 import { cardProblems } from './helpers/adaptiveCards.js';
 import { createHarness, fileTicket, realKnowledge, type Harness } from './helpers/botHarness.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
+import { EmbeddedTranscriptStore } from '../src/stores/embedded/transcriptStore.js';
 import { tempDir } from './helpers/botHarness.js';
 import { DirectLineUser } from './helpers/directLineClient.js';
 import { rawTextUnder } from './helpers/files.js';
@@ -136,7 +136,7 @@ describe('admin API over HTTP', () => {
 describe('retention', () => {
   it('deletes transcripts older than TRANSCRIPT_RETENTION_DAYS at start-up', async () => {
     const dir = tempDir();
-    const store = await LowdbTranscriptStore.open(path.join(dir, 'transcripts'));
+    const store = await EmbeddedTranscriptStore.open(path.join(dir, 'transcripts'));
     const info = { channelId: 'webchat', userId: 'u1' };
     await store.log({ ...info, conversationId: 'old' }, { at: new Date(Date.now() - 10 * 86_400_000).toISOString(), role: 'user', type: 'message', text: 'old' });
     await store.log({ ...info, conversationId: 'new' }, { at: new Date().toISOString(), role: 'user', type: 'message', text: 'new' });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LowdbStorage } from '../src/stores/lowdbStorage.js';
+import { EmbeddedStateStorage } from '../src/stores/embedded/stateStorage.js';
 import { ui } from '../src/tree/messages.js';
 import { buttonsOf, createHarness, fileTicket, realKnowledge, tempDir, textsOf } from './helpers/botHarness.js';
 
@@ -162,12 +162,12 @@ describe('state across restarts', () => {
   it('remembers where the user is after the lowdb file is closed and reopened', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'state');
-    const before = await createHarness({ storage: await LowdbStorage.open(file), dataDir: dir });
+    const before = await createHarness({ storage: await EmbeddedStateStorage.open(file), dataDir: dir });
     await before.join();
     await before.say(menuLabels[1]!);
     await before.say('no');
     // A new process: new storage object on the same file, new bot, same conversation id.
-    const after = await createHarness({ storage: await LowdbStorage.open(file), dataDir: dir });
+    const after = await createHarness({ storage: await EmbeddedStateStorage.open(file), dataDir: dir });
     const replies = await after.say('no');
     expect(textsOf(replies)).toContain(text('no-code-notifications'));
   });

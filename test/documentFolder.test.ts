@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocumentFolder } from '../src/stores/documentFolder.js';
+import { DocumentFolder } from '../src/stores/embedded/documentFolder.js';
 import { tempDir } from './helpers/botHarness.js';
 
 const journalsOf = (dir: string): string[] => fs.readdirSync(path.join(dir, 'journal')).sort();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseFactsOf } from '../src/assistant/caseFacts.js';
-import { MODEL_SUMMARY_LABEL, buildSummary, summaryToAdaptiveCard, summaryToMarkdown, summaryToText } from '../src/tickets/summary.js';
+import { summaryToAdaptiveCard } from '../src/cards/summaryCard.js';
+import { MODEL_SUMMARY_LABEL, buildSummary, summaryToMarkdown, summaryToText } from '../src/tickets/summary.js';
 import type { Ticket } from '../src/tickets/ticket.js';
 
 const base: Ticket = {

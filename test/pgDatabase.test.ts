@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'pg';
-import { PgDatabase, StoreUnavailableError } from '../src/stores/pgDatabase.js';
-import { LATEST_VERSION, MIGRATIONS, migrate } from '../src/stores/pgMigrations.js';
-import { PgTicketStore } from '../src/stores/pgTicketStore.js';
-import { TicketConflict } from '../src/stores/ticketStore.js';
+import { PgDatabase, StoreUnavailableError } from '../src/stores/postgres/database.js';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../src/stores/postgres/migrations.js';
+import { PgTicketStore } from '../src/stores/postgres/ticketStore.js';
+import { TicketConflict } from '../src/handoff/ticketStore.js';
 import type { Ticket } from '../src/tickets/ticket.js';
 import { PG_URL, SKIP_PG, randomSchema, withClient } from './helpers/pg.js';
 import { ticket } from './ticketStore.contract.js';

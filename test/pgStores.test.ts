@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PgDatabase } from '../src/stores/pgDatabase.js';
-import { PgStorage } from '../src/stores/pgStorage.js';
-import { PgTicketStore } from '../src/stores/pgTicketStore.js';
-import { PgTranscriptStore } from '../src/transcripts/pgTranscriptStore.js';
+import type { PgDatabase } from '../src/stores/postgres/database.js';
+import { PgStateStorage } from '../src/stores/postgres/stateStorage.js';
+import { PgTicketStore } from '../src/stores/postgres/ticketStore.js';
+import { PgTranscriptStore } from '../src/stores/postgres/transcriptStore.js';
 import { SKIP_PG, TestSchema, withClient } from './helpers/pg.js';
 import { storageContract } from './storage.contract.js';
 import { ticket, ticketStoreContract } from './ticketStore.contract.js';
@@ -25,10 +25,10 @@ describe.skipIf(SKIP_PG)('PostgreSQL stores', () => {
   afterAll(() => schema?.drop());
   beforeEach(() => schema.clear());
 
-  storageContract('PgStorage', {
-    open: async () => new PgStorage(main),
-    reopen: async () => new PgStorage(restarted),
-    peer: async () => new PgStorage(second),
+  storageContract('PgStateStorage', {
+    open: async () => new PgStateStorage(main),
+    reopen: async () => new PgStateStorage(restarted),
+    peer: async () => new PgStateStorage(second),
   });
 
   ticketStoreContract('PgTicketStore', {
@@ -38,7 +38,7 @@ describe.skipIf(SKIP_PG)('PostgreSQL stores', () => {
   });
 
   it('writes land in PostgreSQL itself: another connection sees the state row, its eTag, and the ticket', async () => {
-    await new PgStorage(main).write({ 'webchat/conversations/pg-1/': { step: 'lost-phone', eTag: '*' } });
+    await new PgStateStorage(main).write({ 'webchat/conversations/pg-1/': { step: 'lost-phone', eTag: '*' } });
     const t = ticket();
     await new PgTicketStore(main).create(t);
     const rows = await withClient(async (c) => ({

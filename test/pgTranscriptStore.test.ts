@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PgDatabase } from '../src/stores/pgDatabase.js';
-import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
-import { PgTranscriptStore } from '../src/transcripts/pgTranscriptStore.js';
-import { MAX_TERMS_PER_CONVERSATION } from '../src/transcripts/searchTerms.js';
+import type { PgDatabase } from '../src/stores/postgres/database.js';
+import { EmbeddedTranscriptStore } from '../src/stores/embedded/transcriptStore.js';
+import { PgTranscriptStore } from '../src/stores/postgres/transcriptStore.js';
+import { MAX_TERMS_PER_CONVERSATION } from '../src/stores/postgres/searchTerms.js';
 import type { ConversationFilter, ConversationOutcome, TranscriptStore } from '../src/transcripts/types.js';
 import type { Outcome } from '../src/tree/types.js';
 import { tempDir } from './helpers/botHarness.js';
@@ -77,7 +77,7 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
   it('agrees with the embedded store on random data: every filter, page and figure, at several instants', async () => {
     const dir = tempDir('mfa-pg-vs-lowdb-');
     dirs.push(dir);
-    const lowdb = await LowdbTranscriptStore.open(dir);
+    const lowdb = await EmbeddedTranscriptStore.open(dir);
     const pg = PgTranscriptStore.open(main);
     await seedRandom([lowdb, pg], 20260302, 80);
     const outcomes: ConversationOutcome[] = ['resolved', 'escalated', 'abandoned', 'cancelled', 'in-progress'];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgTurnLock } from '../src/stores/pgTurnLock.js';
+import { PgTurnLock } from '../src/stores/postgres/turnLock.js';
 import { PG_URL, SKIP_PG, randomSchema, withClient } from './helpers/pg.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redact, redactEntryText } from '../src/transcripts/redact.js';
+import { redact, redactEntryText } from '../src/privacy/redact.js';
 import { rawTextUnder } from './helpers/files.js';
-import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
+import { EmbeddedTranscriptStore } from '../src/stores/embedded/transcriptStore.js';
 
 // [input, expected output]: each masking rule, then the shapes admins need, which must come through unchanged.
 const MASKED: Array<[rule: string, input: string, expected: string]> = [
@@ -91,7 +91,7 @@ describe('redacted text in the store file', () => {
 
   it('never writes the seeded phone number or code to disk', async () => {
     const folder = path.join(dir, 'transcripts');
-    const store = await LowdbTranscriptStore.open(folder);
+    const store = await EmbeddedTranscriptStore.open(folder);
     const who = { conversationId: 'r1', channelId: 'webchat', userId: 'alice@contoso.com' };
     const said = ['My number is +1 425 555 0100', 'the code 482193 did not work', 'AADSTS50076 at 2026-11-22 14:05'];
     for (const [i, text] of said.entries()) {

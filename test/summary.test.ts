@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { CardElement, FactSet, TextBlock } from '../src/tickets/adaptiveCard.js';
-import {
-  buildSummary, labelFromKey, summaryToAdaptiveCard, summaryToJson, summaryToMarkdown, summaryToText, type AdaptiveCard,
-} from '../src/tickets/summary.js';
+import type { AdaptiveCard, CardElement, FactSet, TextBlock } from '../src/cards/adaptiveCard.js';
+import { summaryToAdaptiveCard } from '../src/cards/summaryCard.js';
+import { buildSummary, labelFromKey, summaryToJson, summaryToMarkdown, summaryToText } from '../src/tickets/summary.js';
 import type { Ticket } from '../src/tickets/ticket.js';
 
 const now = new Date('2026-11-22T10:17:30Z');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { LowdbStorage } from '../src/stores/lowdbStorage.js';
+import { EmbeddedStateStorage } from '../src/stores/embedded/stateStorage.js';
 import { TICKET_FIELDS } from '../src/tickets/fields.js';
 import { buttonsOf, CORRELATION, createHarness, realKnowledge, tempDir, textsOf, type Harness } from './helpers/botHarness.js';
 
@@ -221,10 +221,10 @@ describe('waiting for an agent', () => {
   it('keeps the ticket and the waiting state across a restart', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'state');
-    const before = await createHarness({ storage: await LowdbStorage.open(file), dataDir: dir });
+    const before = await createHarness({ storage: await EmbeddedStateStorage.open(file), dataDir: dir });
     const { id } = await queued(before);
     // New process: stores re-opened from the same files, same conversation.
-    const after = await createHarness({ storage: await LowdbStorage.open(file), dataDir: dir });
+    const after = await createHarness({ storage: await EmbeddedStateStorage.open(file), dataDir: dir });
     expect((await after.handoff.queue()).map((t) => t.id)).toEqual([id]);
     const replies = await after.say('are you still there?');
     expect(textsOf(replies)).toContain("I've added that to your ticket.");

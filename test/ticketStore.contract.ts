@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TicketConflict, type TicketStore } from '../src/stores/ticketStore.js';
+import { TicketConflict, type TicketStore } from '../src/handoff/ticketStore.js';
 import type { Ticket } from '../src/tickets/ticket.js';
 
 /**

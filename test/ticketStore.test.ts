@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LowdbTicketStore, type TicketStore } from '../src/stores/ticketStore.js';
+import { EmbeddedTicketStore } from '../src/stores/embedded/ticketStore.js';
+import type { TicketStore } from '../src/handoff/ticketStore.js';
 import { tempDir } from './helpers/botHarness.js';
 import { ticket, ticketStoreContract } from './ticketStore.contract.js';
 
@@ -11,19 +12,19 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 const folderOf = new Map<TicketStore, string>();
 
-ticketStoreContract('LowdbTicketStore', {
+ticketStoreContract('EmbeddedTicketStore', {
   async open() {
     const folder = path.join(root, `store-${(counter += 1)}`);
-    const store = await LowdbTicketStore.open(folder);
+    const store = await EmbeddedTicketStore.open(folder);
     folderOf.set(store, folder);
     return store;
   },
-  reopen: (store) => LowdbTicketStore.open(folderOf.get(store)!),
+  reopen: (store) => EmbeddedTicketStore.open(folderOf.get(store)!),
 });
 
-describe('LowdbTicketStore in memory', () => {
+describe('EmbeddedTicketStore in memory', () => {
   it('hands out its tickets frozen: a caller that tries to change one fails at once and the store is unchanged', async () => {
-    const store = await LowdbTicketStore.open(path.join(root, 'frozen'));
+    const store = await EmbeddedTicketStore.open(path.join(root, 'frozen'));
     await store.create(ticket());
     const [open] = await store.listOpen();
     expect(Object.isFrozen(open)).toBe(true);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LowdbTranscriptStore } from '../src/transcripts/lowdbTranscriptStore.js';
+import { EmbeddedTranscriptStore } from '../src/stores/embedded/transcriptStore.js';
 import type { TranscriptStore } from '../src/transcripts/types.js';
 import { filesUnder } from './helpers/files.js';
 import { transcriptStoreContract } from './transcriptStore.contract.js';
@@ -16,7 +16,7 @@ const freshFile = (): string => path.join(dir, `store-${++counter}`, 'transcript
 
 async function open(): Promise<TranscriptStore> {
   const file = freshFile();
-  const store = await LowdbTranscriptStore.open(file);
+  const store = await EmbeddedTranscriptStore.open(file);
   fileOf.set(store, file);
   return store;
 }
@@ -24,18 +24,18 @@ async function open(): Promise<TranscriptStore> {
 async function reopen(store: TranscriptStore): Promise<TranscriptStore> {
   const file = fileOf.get(store);
   if (!file) throw new Error('reopen: store was not opened by this test file');
-  return LowdbTranscriptStore.open(file);
+  return EmbeddedTranscriptStore.open(file);
 }
 
-transcriptStoreContract('LowdbTranscriptStore', open, reopen);
+transcriptStoreContract('EmbeddedTranscriptStore', open, reopen);
 
-describe('LowdbTranscriptStore on disk', () => {
+describe('EmbeddedTranscriptStore on disk', () => {
   const who = { conversationId: 'disk', channelId: 'webchat', userId: 'ann@contoso.com' };
   const at = '2026-03-02T10:00:00.000Z';
 
   it('journals every change before the call returns, and keeps one JSON document per conversation', async () => {
     const folder = freshFile();
-    const store = await LowdbTranscriptStore.open(folder);
+    const store = await EmbeddedTranscriptStore.open(folder);
     await store.log(who, { at, role: 'user', type: 'message', text: 'no code' });
     await store.progress(who, { branch: 'no-code', path: [{ node: 'main-menu' }] });
     await store.log({ ...who, conversationId: 'other' }, { at, role: 'user', type: 'message', text: 'hi' });
@@ -46,7 +46,7 @@ describe('LowdbTranscriptStore on disk', () => {
     expect(journaled.filter((l) => l.key === 'disk').at(-1)!.value.record).toMatchObject({ walk: { branch: 'no-code' } });
     expect(journaled.some((l) => l.key === 'other')).toBe(true);
     // Reopened (as after a crash), the journal goes into the documents: exactly one file per conversation.
-    await LowdbTranscriptStore.open(folder);
+    await EmbeddedTranscriptStore.open(folder);
     const docs = filesUnder(folder)
       .filter((f) => !f.includes(`${path.sep}journal${path.sep}`))
       .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { key: string; value: Record<string, any> });
@@ -58,35 +58,35 @@ describe('LowdbTranscriptStore on disk', () => {
 
   it('reopen keeps the unfinished walk, so abandonment is still detected after a restart', async () => {
     const file = freshFile();
-    const first = await LowdbTranscriptStore.open(file);
+    const first = await EmbeddedTranscriptStore.open(file);
     await first.log(who, { at, role: 'user', type: 'message', text: 'lost phone' });
     await first.progress(who, { branch: 'lost-phone', path: [{ node: 'main-menu' }, { node: 'lost-phone' }] });
-    const second = await LowdbTranscriptStore.open(file);
+    const second = await EmbeddedTranscriptStore.open(file);
     const got = await second.get('disk', new Date(Date.parse(at) + 31 * 60_000));
     expect(got?.conversation).toMatchObject({ outcome: 'abandoned', branch: 'lost-phone', path: [{ node: 'main-menu' }, { node: 'lost-phone' }] });
     expect(await second.analytics({}, new Date(Date.parse(at) + 31 * 60_000))).toMatchObject([{ branch: 'lost-phone', abandoned: 1, topDropOff: { node: 'lost-phone', count: 1 } }]);
   });
 
   it('honours abandonAfterMs and refuses a negative one', async () => {
-    const store = await LowdbTranscriptStore.open(freshFile(), { abandonAfterMs: 5 * 60_000 });
+    const store = await EmbeddedTranscriptStore.open(freshFile(), { abandonAfterMs: 5 * 60_000 });
     await store.log(who, { at, role: 'user', type: 'message', text: 'hi' });
     expect((await store.get('disk', new Date(Date.parse(at) + 5 * 60_000)))?.conversation.outcome).toBe('abandoned');
-    await expect(LowdbTranscriptStore.open(freshFile(), { abandonAfterMs: -1 })).rejects.toThrow(RangeError);
+    await expect(EmbeddedTranscriptStore.open(freshFile(), { abandonAfterMs: -1 })).rejects.toThrow(RangeError);
   });
 
   it('treats channel-chosen ids like "__proto__" and "constructor" as ordinary conversations', async () => {
     const file = freshFile();
-    const store = await LowdbTranscriptStore.open(file);
+    const store = await EmbeddedTranscriptStore.open(file);
     expect(await store.get('constructor')).toBeUndefined();
     for (const id of ['__proto__', 'constructor']) await store.log({ ...who, conversationId: id }, { at, role: 'user', type: 'message', text: `id ${id}` });
-    const again = await LowdbTranscriptStore.open(file);
+    const again = await EmbeddedTranscriptStore.open(file);
     expect((await again.search({}, { offset: 0, limit: 10 })).items.map((c) => c.conversationId).sort()).toEqual(['__proto__', 'constructor']);
     expect((await again.get('__proto__'))?.entries).toHaveLength(1);
     expect(await again.delete('__proto__')).toBe(true);
   });
 
   it('rejects an entry whose timestamp does not parse, without storing it', async () => {
-    const store = await LowdbTranscriptStore.open(freshFile());
+    const store = await EmbeddedTranscriptStore.open(freshFile());
     await expect(store.log(who, { at: 'yesterday', role: 'user', type: 'message', text: 'x' })).rejects.toThrow(RangeError);
     expect(await store.get('disk')).toBeUndefined();
   });

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AdaptiveCard } from '../src/tickets/adaptiveCard.js';
-import { createWebhookNotifier, noopNotifier, type WebhookNotifierOptions } from '../src/tickets/webhookNotifier.js';
+import type { AdaptiveCard } from '../src/cards/adaptiveCard.js';
+import { createWebhookNotifier, noopNotifier, type WebhookNotifierOptions } from '../src/outbound/webhookNotifier.js';
 
 const SECRET_PATH = '/webhookb2/SECRET-4f1c/IncomingWebhook/s3cr3tK3y';
 const SECRETS = /SECRET|s3cr3t|webhookb2/;

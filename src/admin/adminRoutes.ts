@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { KnowledgeTree } from '../knowledge/loader.js';
-import { describeZodError } from '../http/activitySchema.js';
+import { describeZodError } from '../http/zodError.js';
 import type { TokenAuth } from '../http/tokenAuth.js';
 import type { ConversationFilter, TranscriptStore } from '../transcripts/types.js';
 import { exportCsv, exportJsonl } from './exportTranscripts.js';

@@ -1,8 +1,8 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { HandoffService } from '../handoff/handoffService.js';
-import { describeZodError } from '../http/activitySchema.js';
-import { TicketConflict } from '../stores/ticketStore.js';
+import { describeZodError } from '../http/zodError.js';
+import { TicketConflict } from '../handoff/ticketStore.js';
 import { buildSummary, summaryToMarkdown } from '../tickets/summary.js';
 import type { Principal as Agent, TokenAuth } from '../http/tokenAuth.js';
 

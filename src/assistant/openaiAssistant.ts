@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { OpenAIConfig } from '../config.js';
 import type { KnowledgeTree } from '../knowledge/loader.js';
 import type { Logger } from '../logger.js';
-import { redact } from '../transcripts/redact.js';
+import { redact } from '../privacy/redact.js';
 import { KnowledgePassages } from './knowledgePassages.js';
 import { MalformedReply, ModelGuard, type FailureReason } from './modelGuard.js';
 import { ANSWER_PROMPT, ROUTE_PROMPT, SUMMARY_PROMPT, answerReplySchema, routeReplyCheck, routeReplySchema, summaryReplySchema } from './prompts.js';

@@ -1,6 +1,6 @@
 import type { ConnectorClient } from 'botframework-connector';
 import type { Activity, ResourceResponse } from 'botbuilder';
-import { sendJson } from '../http/sendJson.js';
+import { sendJson } from '../outbound/sendJson.js';
 
 /** A reply the channel's connector refused, with its status like the SDK's RestError. */
 export class ConnectorError extends Error {

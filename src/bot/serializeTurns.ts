@@ -1,5 +1,5 @@
 import type { Middleware, TurnContext } from 'botbuilder';
-import type { TurnLock } from '../stores/turnLock.js';
+import type { TurnLock } from './turnLock.js';
 
 /** Runs every turn, user or proactive, under its conversation's turn lock (see TurnLock for why). */
 export class SerializeTurnsMiddleware implements Middleware {

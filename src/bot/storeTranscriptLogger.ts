@@ -1,6 +1,6 @@
 import { ActivityTypes, type Activity, type TranscriptLogger } from 'botbuilder';
 import type { Logger } from '../logger.js';
-import { redact } from '../transcripts/redact.js';
+import { redact } from '../privacy/redact.js';
 import { cardButtonTitles } from './cardButtons.js';
 import type { ConversationInfo, Role, TranscriptEntry, TranscriptStore } from '../transcripts/types.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Response } from 'restify';
-import { describeZodError, entitySchema, timestampSchema, withinDepth } from '../http/activitySchema.js';
+import { entitySchema, timestampSchema, withinDepth } from '../http/activitySchema.js';
+import { describeZodError } from '../http/zodError.js';
 
 const userId = z.string().min(1, 'user id must not be empty').max(256, 'user id is longer than 256 characters');
 const userName = z.string().max(256, 'user name is longer than 256 characters');

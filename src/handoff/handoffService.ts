@@ -1,10 +1,11 @@
 import { customAlphabet } from 'nanoid';
 import type { Logger } from '../logger.js';
-import { TicketConflict, type TicketStore } from '../stores/ticketStore.js';
-import { buildSummary, summaryToAdaptiveCard, type CaseSummary } from '../tickets/summary.js';
+import { TicketConflict, type TicketStore } from './ticketStore.js';
+import { summaryToAdaptiveCard } from '../cards/summaryCard.js';
+import { buildSummary, type CaseSummary } from '../tickets/summary.js';
 import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
-import type { Notifier } from '../tickets/webhookNotifier.js';
-import { redact } from '../transcripts/redact.js';
+import type { Notifier } from '../outbound/webhookNotifier.js';
+import { redact } from '../privacy/redact.js';
 import type { QueueSignal, UserChannel } from './userChannel.js';
 
 // No 0/O, 1/I/L: ticket ids get read out over the phone.

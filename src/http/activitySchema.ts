@@ -86,7 +86,3 @@ export const inboundActivitySchema = withinDepth(z.looseObject({
 }));
 
 export type InboundActivity = z.infer<typeof inboundActivitySchema>;
-
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}

@@ -1,6 +1,7 @@
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../logger.js';
-import { describeZodError, inboundActivitySchema, type InboundActivity } from './activitySchema.js';
+import { inboundActivitySchema, type InboundActivity } from './activitySchema.js';
+import { describeZodError } from './zodError.js';
 import { jsonBody } from './jsonBody.js';
 import type { RateLimits } from './rateLimits.js';
 import { UpgradeRoutes } from './upgrades.js';

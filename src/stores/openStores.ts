@@ -2,20 +2,21 @@ import path from 'node:path';
 import type { Storage } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { LowdbTranscriptStore } from '../transcripts/lowdbTranscriptStore.js';
-import { PgTranscriptStore } from '../transcripts/pgTranscriptStore.js';
+import { EmbeddedTranscriptStore } from './embedded/transcriptStore.js';
+import { PgTranscriptStore } from './postgres/transcriptStore.js';
 import type { TranscriptStore } from '../transcripts/types.js';
-import { LowdbStorage } from './lowdbStorage.js';
-import { PgDatabase } from './pgDatabase.js';
-import { PgStorage } from './pgStorage.js';
-import { PgTicketStore } from './pgTicketStore.js';
-import { LowdbTicketStore, type TicketStore } from './ticketStore.js';
-import { PgTurnLock } from './pgTurnLock.js';
-import { LocalTurnLock, type TurnLock } from './turnLock.js';
+import { EmbeddedStateStorage } from './embedded/stateStorage.js';
+import { PgDatabase } from './postgres/database.js';
+import { PgStateStorage } from './postgres/stateStorage.js';
+import { PgTicketStore } from './postgres/ticketStore.js';
+import { EmbeddedTicketStore } from './embedded/ticketStore.js';
+import type { TicketStore } from '../handoff/ticketStore.js';
+import { PgTurnLock } from './postgres/turnLock.js';
+import { LocalTurnLock, type TurnLock } from '../bot/turnLock.js';
 
 /** The three stores the app runs on, behind their interfaces; which implementation is the config's choice. */
 export interface Stores {
-  kind: 'lowdb' | 'postgres';
+  kind: 'embedded' | 'postgres';
   /** Bot Framework state (ConversationState). */
   storage: Storage;
   tickets: TicketStore;
@@ -33,7 +34,7 @@ export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, l
     const turnLock = new PgTurnLock({ ...config.database, logger });
     return {
       kind: 'postgres',
-      storage: new PgStorage(db),
+      storage: new PgStateStorage(db),
       tickets: new PgTicketStore(db),
       transcripts: PgTranscriptStore.open(db),
       turnLock,
@@ -43,12 +44,12 @@ export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, l
     };
   }
   const [storage, transcripts, tickets] = await Promise.all([
-    LowdbStorage.open(path.join(config.dataDir, 'state')),
-    LowdbTranscriptStore.open(path.join(config.dataDir, 'transcripts')),
-    LowdbTicketStore.open(path.join(config.dataDir, 'tickets')),
+    EmbeddedStateStorage.open(path.join(config.dataDir, 'state')),
+    EmbeddedTranscriptStore.open(path.join(config.dataDir, 'transcripts')),
+    EmbeddedTicketStore.open(path.join(config.dataDir, 'tickets')),
   ]);
   return {
-    kind: 'lowdb',
+    kind: 'embedded',
     storage,
     tickets,
     transcripts,

@@ -1,6 +1,9 @@
-import { redact } from '../transcripts/redact.js';
+import { redact } from '../privacy/redact.js';
 import { z } from 'zod';
+import type { FieldResult, ParseContext } from './fieldResult.js';
 import { applyZoneAnswer, parseTimestamp, timestampSchema } from './timestamp.js';
+
+export type { FieldResult, ParseContext };
 
 export type TicketFieldName =
   | 'userId' | 'errorMessage' | 'pageUrl' | 'errorCode' | 'sessionId' | 'correlationId' | 'timestamp' | 'accountType';
@@ -15,21 +18,6 @@ export interface FieldSpec {
   whereToFind: string;
   /** Shown in re-prompts. */
   example: string;
-}
-
-export type FieldResult =
-  | { ok: true; value: string }
-  | { ok: true; skipped: true }
-  | { ok: false; reason: string }
-  /** An absolute time with no zone: ask `reason`, then call completeTimestamp(partial, answer, ctx). */
-  | { ok: false; needsTimeZone: true; reason: string; partial: string };
-
-export interface ParseContext {
-  now: Date;
-  /** The user's UTC offset in minutes EAST of UTC (+60 for CET; the opposite sign of Date#getTimezoneOffset), if the channel sent it. */
-  userOffsetMinutes?: number;
-  /** IANA zone from the channel (Web Chat's localTimezone), e.g. "Europe/Paris"; preferred over the offset since it knows DST. */
-  userTimeZone?: string;
 }
 
 const DETAILS = 'On the sign-in error page, select "View details" (or "Troubleshooting details")';

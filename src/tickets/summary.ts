@@ -1,8 +1,13 @@
-import { MODEL_SUMMARY_LABEL, STATUS_LABEL, escapeMarkdown, oneLine, summaryToAdaptiveCard, type AdaptiveCard } from './adaptiveCard.js';
+import { escapeMarkdown, oneLine } from '../cards/markdown.js';
 import { TICKET_FIELDS, type TicketFieldName } from './fields.js';
 import type { Priority, Ticket, TicketStatus } from './ticket.js';
 
-export { MODEL_SUMMARY_LABEL, summaryToAdaptiveCard, type AdaptiveCard };
+/** Says who wrote it, so an agent reads the model's summary as a pointer and checks the fields. */
+export const MODEL_SUMMARY_LABEL = 'Summary (written by AI from the fields below)';
+
+export const STATUS_LABEL: Record<TicketStatus, string> = {
+  queued: 'Waiting for an agent', assigned: 'Assigned', resolved: 'Resolved', 'closed-without-agent': 'Closed without an agent',
+};
 
 /** What an agent needs to act on a ticket without reading the transcript; rendered for the console, logs and Teams. */
 export interface CaseSummary {

@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { z } from 'zod';
-import type { FieldResult, ParseContext } from './fields.js';
+import type { FieldResult, ParseContext } from './fieldResult.js';
 
 /** Final shape of a stored timestamp: ISO 8601 with an explicit offset (never a bare local time). */
 export const timestampSchema = z.iso.datetime({ offset: true, local: false });

@@ -1,4 +1,4 @@
-import type { OutcomeStore } from '../stores/outcomeStore.js';
+import type { OutcomeStore } from './outcomeStore.js';
 import type { PathEntry, SessionOutcome } from '../tree/types.js';
 
 export type Role = 'user' | 'bot' | 'agent';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { redact } from '../../src/transcripts/redact.js';
+import { redact } from '../../src/privacy/redact.js';
 import { tempDir } from '../helpers/botHarness.js';
 import {
   CaptureServer,

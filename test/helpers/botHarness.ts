@@ -6,7 +6,7 @@ import { ConversationState, MemoryStorage, TestAdapter, TranscriptLoggerMiddlewa
 import { HelpdeskBot } from '../../src/bot/helpdeskBot.js';
 import { loadKnowledge, type KnowledgeTree } from '../../src/knowledge/loader.js';
 import { LocalRecognizer } from '../../src/recognizer/localRecognizer.js';
-import { LowdbTranscriptStore } from '../../src/transcripts/lowdbTranscriptStore.js';
+import { EmbeddedTranscriptStore } from '../../src/stores/embedded/transcriptStore.js';
 import { StoreTranscriptLogger } from '../../src/bot/storeTranscriptLogger.js';
 import { cardButtonTitles } from '../../src/bot/cardButtons.js';
 import { TreeWalker } from '../../src/tree/walker.js';
@@ -15,8 +15,8 @@ import { HandoffService } from '../../src/handoff/handoffService.js';
 import type { QueueSignal, UserChannel } from '../../src/handoff/userChannel.js';
 import { markQueueSignal } from '../../dialogs/queueSignal.js';
 import { createLogger } from '../../src/logger.js';
-import { LowdbTicketStore } from '../../src/stores/ticketStore.js';
-import { noopNotifier } from '../../src/tickets/webhookNotifier.js';
+import { EmbeddedTicketStore } from '../../src/stores/embedded/ticketStore.js';
+import { noopNotifier } from '../../src/outbound/webhookNotifier.js';
 import type { Assistant } from '../../src/assistant/types.js';
 
 export const realKnowledge = (): KnowledgeTree => loadKnowledge(path.join(projectRoot(), 'knowledge'));
@@ -28,8 +28,8 @@ export function tempDir(prefix = 'mfa-bot-'): string {
 export interface Harness {
   adapter: TestAdapter;
   /** The transcript store, which also receives the walks' outcomes. */
-  outcomes: LowdbTranscriptStore;
-  tickets: LowdbTicketStore;
+  outcomes: EmbeddedTranscriptStore;
+  tickets: EmbeddedTicketStore;
   handoff: HandoffService;
   /** What the queue sent the user outside their turns (agent messages, notices). */
   pushed: string[];
@@ -58,8 +58,8 @@ export async function createHarness(
 ): Promise<Harness> {
   const tree = options.tree ?? realKnowledge();
   const dataDir = options.dataDir ?? tempDir();
-  const outcomes = await LowdbTranscriptStore.open(path.join(dataDir, 'transcripts'));
-  const tickets = await LowdbTicketStore.open(path.join(dataDir, 'tickets'));
+  const outcomes = await EmbeddedTranscriptStore.open(path.join(dataDir, 'transcripts'));
+  const tickets = await EmbeddedTicketStore.open(path.join(dataDir, 'tickets'));
   const state = new ConversationState(options.storage ?? new MemoryStorage());
   const clock = options.now ?? (() => new Date());
   const pushed: string[] = [];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PgDatabase } from '../../src/stores/pgDatabase.js';
+import { PgDatabase } from '../../src/stores/postgres/database.js';
 
 /** The test server: our machines run PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth, database test). */
 export const PG_URL = process.env.PGTEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,13 +1,13 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { PgDatabase, Queryable } from './pgDatabase.js';
-import { pgText, toJsonb } from './pgText.js';
+import type { PgDatabase, Queryable } from './database.js';
+import { pgText, toJsonb } from './text.js';
 
 /**
  * Bot Framework `Storage` (ConversationState) on PostgreSQL: one row per state key, the document as jsonb and
  * the eTag as a counter column. The eTag check and the write are one statement, so it holds across bot
  * instances: a stale eTag is refused even when another process wrote in between; "*" or none overwrites.
  */
-export class PgStorage implements Storage {
+export class PgStateStorage implements Storage {
   private readonly table: string;
 
   constructor(private readonly db: PgDatabase) {

@@ -1,22 +1,17 @@
-import type { PgDatabase } from '../stores/pgDatabase.js';
-import { pgText, toJsonb } from '../stores/pgText.js';
-import type { PathEntry, SessionOutcome } from '../tree/types.js';
-import { DEFAULT_ABANDON_AFTER_MS, checkPage, deriveSummary, later, previewOf, toMillis } from './filters.js';
-import { RECORD_COLUMNS, analyticsSql, branchStatsOf, recordOf, whereOf, type AnalyticsRow, type RecordRow } from './pgTranscriptQueries.js';
+import type { PgDatabase } from './database.js';
+import { pgText, toJsonb } from './text.js';
+import type { PathEntry, SessionOutcome } from '../../tree/types.js';
+import { abandonPeriod, checkPage, deriveSummary, later, previewOf, toMillis, withoutUndefined } from '../../transcripts/records.js';
+import { RECORD_COLUMNS, analyticsSql, branchStatsOf, recordOf, whereOf, type AnalyticsRow, type RecordRow } from './transcriptQueries.js';
 import { MAX_TERMS_PER_CONVERSATION, termsOf } from './searchTerms.js';
-import type { BranchStats, ConversationFilter, ConversationInfo, ConversationSummary, PageRequest, TranscriptEntry, TranscriptStore } from './types.js';
-
-/** JSON drops undefined fields anyway; dropping them first keeps entries equal to what the lowdb store returns. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
+import type { BranchStats, ConversationFilter, ConversationInfo, ConversationSummary, PageRequest, TranscriptEntry, TranscriptStore } from '../../transcripts/types.js';
 
 /** Adds terms to a conversation's tsvector unless that would pass the per-conversation cap. */
 const addTerms = (param: string): string =>
   `CASE WHEN length(cur.terms) + cardinality(${param}) <= ${MAX_TERMS_PER_CONVERSATION} THEN cur.terms || array_to_tsvector(${param}) ELSE cur.terms END`;
 
 /**
- * TranscriptStore on PostgreSQL, with the lowdb store's semantics (the shared contract suite runs against
+ * TranscriptStore on PostgreSQL, with the embedded store's semantics (the shared contract suite runs against
  * both): one row per conversation (its record, sessions and unfinished walk as jsonb, its search terms as a
  * tsvector) and one row per entry. Each change is a single statement (an upsert, with the entry's insert in
  * the same statement), so concurrent logs from several bot instances get distinct, gap-free sequence
@@ -35,9 +30,7 @@ export class PgTranscriptStore implements TranscriptStore {
   }
 
   static open(db: PgDatabase, options: { abandonAfterMs?: number } = {}): PgTranscriptStore {
-    const abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
-    if (!Number.isFinite(abandonAfterMs) || abandonAfterMs < 0) throw new RangeError(`abandonAfterMs must be >= 0, got ${abandonAfterMs}`);
-    return new PgTranscriptStore(db, abandonAfterMs);
+    return new PgTranscriptStore(db, abandonPeriod(options));
   }
 
   async log(conversation: ConversationInfo, entry: Omit<TranscriptEntry, 'seq'>): Promise<void> {

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { inTransaction } from './pgTransaction.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * The PostgreSQL schema, as numbered migrations applied once each at start-up. Append new ones (never edit an
  * applied one): every instance runs this, and the advisory lock lets exactly one of several starting together
  * apply them while the others wait and then find nothing left to do.
  */
-/** Unquoted identifiers only: the name goes into DDL, and one rule is easier to check than quoting rules. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface Migration {
   version: number;

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { pgText } from '../stores/pgText.js';
+import { pgText } from './text.js';
 
 /**
  * The words a transcript is found by, cut exactly as the embedded store's MiniSearch index cuts them (its own

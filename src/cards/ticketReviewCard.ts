@@ -1,6 +1,7 @@
-import { escapeMarkdown, type AdaptiveCard } from '../src/tickets/adaptiveCard.js';
-import { TICKET_FIELDS, type TicketFieldName } from '../src/tickets/fields.js';
-import type { Output } from '../src/tree/types.js';
+import type { AdaptiveCard } from './adaptiveCard.js';
+import { escapeMarkdown } from './markdown.js';
+import { TICKET_FIELDS, type TicketFieldName } from '../tickets/fields.js';
+import type { Output } from '../tree/types.js';
 
 const ACCOUNT_LABEL: Record<string, string> = { 'work-or-school': 'Work or school', personal: 'Personal' };
 

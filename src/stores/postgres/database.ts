@@ -1,7 +1,8 @@
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
-import type { Logger } from '../logger.js';
-import { SCHEMA_NAME, migrate } from './pgMigrations.js';
-import { inTransaction } from './pgTransaction.js';
+import type { Logger } from '../../logger.js';
+import { SCHEMA_NAME } from '../../config.js';
+import { migrate } from './migrations.js';
+import { inTransaction } from './transaction.js';
 
 export { SCHEMA_NAME };
 

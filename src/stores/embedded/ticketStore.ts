@@ -1,31 +1,6 @@
-import type { Ticket } from '../tickets/ticket.js';
+import type { TicketStore } from '../../handoff/ticketStore.js';
+import type { Ticket } from '../../tickets/ticket.js';
 import { DocumentFolder } from './documentFolder.js';
-
-/** A change refused by the ticket's current state (claimed by someone else, already closed...). */
-export class TicketConflict extends Error {
-  constructor(
-    readonly code: 'AlreadyClaimed' | 'Closed' | 'NotAssignee' | 'NotQueued',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TicketConflict';
-  }
-}
-
-/**
- * Where tickets live. `update` is the only way to change one: the mutator sees the current ticket and either
- * returns the new one or throws a TicketConflict, and no other update of that ticket interleaves, which is
- * what makes "two agents cannot claim the same ticket" hold in every implementation.
- */
-export interface TicketStore {
-  create(ticket: Ticket): Promise<void>;
-  get(id: string): Promise<Ticket | undefined>;
-  /** The queued or assigned ticket a conversation is waiting on, if any. */
-  findOpenByConversation(conversationId: string): Promise<Ticket | undefined>;
-  /** Queued and assigned tickets. */
-  listOpen(): Promise<Ticket[]>;
-  update(id: string, mutate: (ticket: Ticket) => Ticket): Promise<Ticket | undefined>;
-}
 
 const isOpen = (t: Ticket): boolean => t.status === 'queued' || t.status === 'assigned';
 
@@ -47,7 +22,7 @@ function frozen<T>(value: T): T {
  * than conversations) for the queue. Changes apply to memory synchronously, then await the journal write, so
  * a claim is decided before any other update can look at the ticket.
  */
-export class LowdbTicketStore implements TicketStore {
+export class EmbeddedTicketStore implements TicketStore {
   /** Queued and assigned tickets: the queue is read on every escalation, and closed tickets only pile up. */
   private readonly open = new Map<string, Ticket>();
 
@@ -59,9 +34,9 @@ export class LowdbTicketStore implements TicketStore {
   }
 
   /** `dir` is a folder of ticket documents (created if missing). */
-  static async open(dir: string): Promise<LowdbTicketStore> {
+  static async open(dir: string): Promise<EmbeddedTicketStore> {
     const docs = await DocumentFolder.open<Ticket>(dir);
-    return new LowdbTicketStore(docs, await docs.loadAll());
+    return new EmbeddedTicketStore(docs, await docs.loadAll());
   }
 
   async create(ticket: Ticket): Promise<void> {

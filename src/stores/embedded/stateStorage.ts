@@ -10,15 +10,15 @@ const CACHE_LIMIT = 10_000;
  * follow MemoryStorage: "*" or none overwrites, a stale one is refused (turns of one conversation are also
  * serialised by middleware, so in one process that only guards against bugs; across processes it matters).
  */
-export class LowdbStorage implements Storage {
+export class EmbeddedStateStorage implements Storage {
   private readonly cache = new Map<string, StoreItem>();
   /** The latest write per key: a write checks eTags only once the earlier writes of its keys are done. */
   private readonly writing = new Map<string, Promise<void>>();
 
   private constructor(private readonly docs: DocumentFolder<StoreItem>) {}
 
-  static async open(dir: string): Promise<LowdbStorage> {
-    return new LowdbStorage(await DocumentFolder.open<StoreItem>(dir));
+  static async open(dir: string): Promise<EmbeddedStateStorage> {
+    return new EmbeddedStateStorage(await DocumentFolder.open<StoreItem>(dir));
   }
 
   async read(keys: string[]): Promise<StoreItems> {

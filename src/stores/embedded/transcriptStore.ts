@@ -1,9 +1,9 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import { DocumentFolder } from '../stores/documentFolder.js';
-import type { PathEntry, SessionOutcome } from '../tree/types.js';
-import { branchStats } from './analytics.js';
+import { DocumentFolder } from './documentFolder.js';
+import type { PathEntry, SessionOutcome } from '../../tree/types.js';
+import { branchStats } from '../../transcripts/analytics.js';
 import {
-  DEFAULT_ABANDON_AFTER_MS,
+  abandonPeriod,
   type ConversationRecord,
   deriveSummary,
   earlier,
@@ -13,7 +13,8 @@ import {
   previewOf,
   selectPage,
   toMillis,
-} from './filters.js';
+  withoutUndefined,
+} from '../../transcripts/records.js';
 import type {
   BranchStats,
   ConversationFilter,
@@ -22,12 +23,7 @@ import type {
   PageRequest,
   TranscriptEntry,
   TranscriptStore,
-} from './types.js';
-
-interface TranscriptData {
-  conversations: Record<string, ConversationRecord>;
-  entries: Record<string, TranscriptEntry[]>;
-}
+} from '../../transcripts/types.js';
 
 /** One conversation's document on disk. */
 interface ConversationDoc {
@@ -59,11 +55,6 @@ const SEARCH_OPTIONS: SearchOptions = {
  */
 const dictionary = <T>(from: Record<string, T> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from);
 
-/** JSON drops undefined fields anyway; dropping them here makes a fresh entry equal its reloaded self. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 /**
  * TranscriptStore on the embedded store: one lowdb-written document per conversation (its record and its
  * entries), so logging a turn rewrites that conversation only, whatever the number stored. Everything is
@@ -71,10 +62,11 @@ function withoutUndefined<T extends object>(value: T): T {
  * memory synchronously and then awaits its conversation's write (temp file + rename), so concurrent calls
  * never interleave half-applied. The MiniSearch index lives in memory and is rebuilt on open.
  */
-export class LowdbTranscriptStore implements TranscriptStore {
+export class EmbeddedTranscriptStore implements TranscriptStore {
   private readonly index = new MiniSearch<IndexedConversation>({ fields: ['text', 'userId', 'tickets'] });
 
-  private readonly db: { data: TranscriptData };
+  private readonly conversations = dictionary<ConversationRecord>();
+  private readonly entries = dictionary<TranscriptEntry[]>();
   /** Conversations whose text changed since the index last saw them. */
   private readonly stale = new Set<string>();
 
@@ -83,30 +75,26 @@ export class LowdbTranscriptStore implements TranscriptStore {
     loaded: Map<string, ConversationDoc>,
     private readonly abandonAfterMs: number,
   ) {
-    const data: TranscriptData = { conversations: dictionary(), entries: dictionary() };
     for (const [id, doc] of loaded) {
-      data.conversations[id] = doc.record;
-      data.entries[id] = doc.entries;
+      this.conversations[id] = doc.record;
+      this.entries[id] = doc.entries;
+      this.stale.add(id);
     }
-    this.db = { data };
-    for (const id of Object.keys(data.conversations)) this.stale.add(id);
   }
 
   /** `dir` is a folder of conversation documents (created if missing). */
-  static async open(dir: string, options: { abandonAfterMs?: number } = {}): Promise<LowdbTranscriptStore> {
-    const abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
-    if (!Number.isFinite(abandonAfterMs) || abandonAfterMs < 0) throw new RangeError(`abandonAfterMs must be >= 0, got ${abandonAfterMs}`);
+  static async open(dir: string, options: { abandonAfterMs?: number } = {}): Promise<EmbeddedTranscriptStore> {
+    const abandonAfterMs = abandonPeriod(options);
     const docs = await DocumentFolder.open<ConversationDoc>(dir);
-    return new LowdbTranscriptStore(docs, await docs.loadAll(), abandonAfterMs);
+    return new EmbeddedTranscriptStore(docs, await docs.loadAll(), abandonAfterMs);
   }
 
   async log(conversation: ConversationInfo, entry: Omit<TranscriptEntry, 'seq'>): Promise<void> {
     toMillis(entry.at); // refuse a bad timestamp before it breaks ordering and the abandon clock
     const id = conversation.conversationId;
-    const { conversations, entries } = this.db.data;
-    const list = (entries[id] ??= []);
+    const list = (this.entries[id] ??= []);
     list.push({ ...withoutUndefined(structuredClone(entry)), seq: list.length + 1 });
-    const record = (conversations[id] ??= this.newRecord(conversation, entry.at));
+    const record = (this.conversations[id] ??= this.newRecord(conversation, entry.at));
     // Ids stay as first seen: an agent's message logged with other details must not re-home the conversation.
     if (conversation.userName !== undefined) record.userName = conversation.userName;
     record.startedAt = earlier(record.startedAt, entry.at);
@@ -124,7 +112,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
     toMillis(outcome.endedAt);
     const id = outcome.conversationId;
     const info = { conversationId: id, channelId: outcome.channelId, userId: outcome.userId };
-    const record = (this.db.data.conversations[id] ??= this.newRecord(info, outcome.startedAt));
+    const record = (this.conversations[id] ??= this.newRecord(info, outcome.startedAt));
     record.sessions.push(structuredClone(outcome));
     record.walk = null;
     // A walk ending is activity too (its last answer may not have been logged, e.g. a rating click).
@@ -135,7 +123,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
   }
 
   async rateTicket(conversationId: string, ticketId: string, rating: number): Promise<void> {
-    const record = this.db.data.conversations[conversationId];
+    const record = this.conversations[conversationId];
     const session = record?.sessions.findLast((s) => s.ticketId === ticketId);
     if (!session) return;
     session.rating = rating;
@@ -143,19 +131,16 @@ export class LowdbTranscriptStore implements TranscriptStore {
   }
 
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
-    const records = filter.conversationId !== undefined ? [this.db.data.conversations[filter.conversationId]] : Object.values(this.db.data.conversations);
+    const records = filter.conversationId !== undefined ? [this.conversations[filter.conversationId]] : Object.values(this.conversations);
     const sessions = records.flatMap((r) => r?.sessions ?? []);
     // Stable sort: within a conversation, sessions ending at the same instant keep their recording order.
     return structuredClone(sessions.sort((a, b) => toMillis(a.endedAt) - toMillis(b.endedAt)));
   }
 
-  /**
-   * A walk only means something beside its transcript, and the bot logs the user's message before the walker
-   * runs, so an unknown conversation here is ignored rather than invented without channel or user.
-   */
+  /** Creates the conversation's record if needed: botbuilder logs a turn's activities after the turn ends. */
   async progress(info: ConversationInfo, walk: { branch: string | null; path: PathEntry[] } | null, at = new Date().toISOString()): Promise<void> {
     toMillis(at);
-    const record = (this.db.data.conversations[info.conversationId] ??= this.newRecord(info, at));
+    const record = (this.conversations[info.conversationId] ??= this.newRecord(info, at));
     record.walk = walk && structuredClone({ branch: walk.branch, path: walk.path });
     await this.save(info.conversationId);
   }
@@ -167,14 +152,14 @@ export class LowdbTranscriptStore implements TranscriptStore {
   }
 
   async get(conversationId: string, now = new Date()): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined> {
-    const record = this.db.data.conversations[conversationId];
+    const record = this.conversations[conversationId];
     if (!record) return undefined;
     const conversation = deriveSummary(record, now, this.abandonAfterMs).summary;
-    return structuredClone({ conversation, entries: this.db.data.entries[conversationId] ?? [] });
+    return structuredClone({ conversation, entries: this.entries[conversationId] ?? [] });
   }
 
   async has(conversationId: string): Promise<boolean> {
-    return this.db.data.conversations[conversationId] !== undefined;
+    return this.conversations[conversationId] !== undefined;
   }
 
   async delete(conversationId: string): Promise<boolean> {
@@ -184,14 +169,14 @@ export class LowdbTranscriptStore implements TranscriptStore {
   }
 
   async purgeBefore(cutoff: Date): Promise<number> {
-    const old = Object.values(this.db.data.conversations).filter((r) => toMillis(r.lastActivityAt) < cutoff.getTime());
+    const old = Object.values(this.conversations).filter((r) => toMillis(r.lastActivityAt) < cutoff.getTime());
     for (const r of old) this.forget(r.conversationId);
     await Promise.all(old.map((r) => this.docs.delete(r.conversationId)));
     return old.length;
   }
 
   async analytics(filter: Omit<ConversationFilter, 'branch' | 'text'>, now = new Date()): Promise<BranchStats[]> {
-    const rows = Object.values(this.db.data.conversations)
+    const rows = Object.values(this.conversations)
       .map((r) => deriveSummary(r, now, this.abandonAfterMs))
       .filter(({ summary }) => matchesFilter(summary, filter))
       .map(({ summary, fromUnfinishedWalk }) => ({ ...summary, fromUnfinishedWalk }));
@@ -203,7 +188,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
   }
 
   private summaries(now: Date): ConversationSummary[] {
-    return Object.values(this.db.data.conversations).map((r) => deriveSummary(r, now, this.abandonAfterMs).summary);
+    return Object.values(this.conversations).map((r) => deriveSummary(r, now, this.abandonAfterMs).summary);
   }
 
   private newRecord(info: ConversationInfo, at: string): ConversationRecord {
@@ -223,17 +208,16 @@ export class LowdbTranscriptStore implements TranscriptStore {
 
   /** Writes one conversation's document (its record and entries as they are in memory now). */
   private save(id: string): Promise<void> {
-    const record = this.db.data.conversations[id];
+    const record = this.conversations[id];
     if (!record) return Promise.resolve();
-    return this.docs.put(id, { record, entries: this.db.data.entries[id] ?? [] });
+    return this.docs.put(id, { record, entries: this.entries[id] ?? [] });
   }
 
   /** Removes a conversation from memory and the index; the caller deletes its document. */
   private forget(conversationId: string): boolean {
-    const { conversations, entries } = this.db.data;
-    if (!Object.hasOwn(conversations, conversationId)) return false;
-    delete conversations[conversationId];
-    delete entries[conversationId];
+    if (!Object.hasOwn(this.conversations, conversationId)) return false;
+    delete this.conversations[conversationId];
+    delete this.entries[conversationId];
     if (this.index.has(conversationId)) this.index.discard(conversationId);
     this.stale.delete(conversationId);
     return true;
@@ -241,8 +225,8 @@ export class LowdbTranscriptStore implements TranscriptStore {
 
   /** The whole conversation as one document: MiniSearch cannot append to a field, so a change replaces it. */
   private document(id: string): IndexedConversation {
-    const record = this.db.data.conversations[id];
-    const text = (this.db.data.entries[id] ?? []).flatMap((e) => [e.text, e.card].filter((t): t is string => !!t)).join('\n');
+    const record = this.conversations[id];
+    const text = (this.entries[id] ?? []).flatMap((e) => [e.text, e.card].filter((t): t is string => !!t)).join('\n');
     const tickets = (record?.sessions ?? []).flatMap((s) => (s.ticketId ? [s.ticketId] : [])).join(' ');
     return { id, text, userId: record?.userId ?? '', tickets };
   }
@@ -253,7 +237,7 @@ export class LowdbTranscriptStore implements TranscriptStore {
    * MiniSearch's vacuuming of replaced documents grew with the store.
    */
   private refreshIndex(): void {
-    for (const id of this.stale) if (Object.hasOwn(this.db.data.conversations, id)) this.reindex(id);
+    for (const id of this.stale) if (Object.hasOwn(this.conversations, id)) this.reindex(id);
     this.stale.clear();
   }
 

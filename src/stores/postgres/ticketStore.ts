@@ -1,7 +1,7 @@
-import type { Ticket } from '../tickets/ticket.js';
-import type { PgDatabase } from './pgDatabase.js';
-import { pgText, toJsonb } from './pgText.js';
-import type { TicketStore } from './ticketStore.js';
+import type { Ticket } from '../../tickets/ticket.js';
+import type { PgDatabase } from './database.js';
+import { pgText, toJsonb } from './text.js';
+import type { TicketStore } from '../../handoff/ticketStore.js';
 
 const OPEN = `status IN ('queued', 'assigned')`;
 const UNIQUE_VIOLATION = '23505';

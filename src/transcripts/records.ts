@@ -10,6 +10,18 @@ import type { ConversationFilter, ConversationInfo, ConversationSummary, PageReq
 export const DEFAULT_ABANDON_AFTER_MS = 30 * 60_000;
 export const PREVIEW_LENGTH = 120;
 
+/** A store's abandon period from its options: quiet this long, an unfinished walk counts as abandoned. */
+export function abandonPeriod(options: { abandonAfterMs?: number }): number {
+  const ms = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`abandonAfterMs must be >= 0, got ${ms}`);
+  return ms;
+}
+
+/** JSON drops undefined fields anyway; dropping them first makes a fresh entry equal its stored and reloaded self. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 export interface UnfinishedWalk {
   branch: string | null;
   path: PathEntry[];

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AdaptiveCard } from './adaptiveCard.js';
+import type { AdaptiveCard } from '../cards/adaptiveCard.js';
 
 export interface WebhookNotifierOptions {
   /** The Teams incoming-webhook (or Workflows) URL. Its path is a secret, so only its host is ever logged. */

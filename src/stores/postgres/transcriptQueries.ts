@@ -1,8 +1,8 @@
-import type { SessionOutcome } from '../tree/types.js';
-import { OTHER_BRANCH } from './analytics.js';
-import type { ConversationRecord, UnfinishedWalk } from './filters.js';
+import type { SessionOutcome } from '../../tree/types.js';
+import { OTHER_BRANCH } from '../../transcripts/analytics.js';
+import type { ConversationRecord, UnfinishedWalk } from '../../transcripts/records.js';
 import { prefixQuery } from './searchTerms.js';
-import type { BranchStats, ConversationFilter } from './types.js';
+import type { BranchStats, ConversationFilter } from '../../transcripts/types.js';
 
 /**
  * The SQL side of the PostgreSQL transcript store: the rules of filters.ts and analytics.ts (what a

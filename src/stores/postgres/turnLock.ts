@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
-import type { Logger } from '../logger.js';
-import { LocalTurnLock, type TurnLock } from './turnLock.js';
+import type { Logger } from '../../logger.js';
+import { LocalTurnLock, type TurnLock } from '../../bot/turnLock.js';
 
 export interface PgTurnLockOptions {
   url: string;
