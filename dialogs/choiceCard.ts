@@ -1,5 +1,4 @@
-import type { AdaptiveCard, SubmitAction } from '../src/cards/adaptiveCard.js';
-import type { ChoiceOption } from '../src/tree/types.js';
+import type { AdaptiveCard, ChoiceOption, SubmitAction } from './services.js';
 
 /**
  * Teams shows six of a card's actions and hides the rest behind "..." (or, in some clients, not at all); the

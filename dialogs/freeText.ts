@@ -1,12 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { LocalAssistant } from '../src/assistant/localAssistant.js';
-import type { AnswerResult, Assistant, CallContext } from '../src/assistant/types.js';
-import type { DialogServices } from './services.js';
-
-/** The services' assistant, or the local path built from the recognizer when none was handed in. */
-export function assistantFor(services: DialogServices): Assistant {
-  return services.assistant ?? new LocalAssistant(services.recognizer, services.threshold);
-}
+import { turnOf } from './contracts.js';
+import type { AnswerResult, CallContext } from './services.js';
 
 /**
  * One turn's context for the assistant. The typing indicator goes out only when a model call really starts
@@ -16,7 +10,7 @@ export function assistantFor(services: DialogServices): Assistant {
 export function turnCallContext(context: TurnContext): CallContext {
   let typing = false;
   return {
-    conversationId: context.activity.conversation.id,
+    conversationId: turnOf(context).conversationId,
     beforeModelCall: async () => {
       if (typing) return;
       typing = true;

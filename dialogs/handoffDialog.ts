@@ -1,21 +1,10 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
-import { ui } from '../src/tree/messages.js';
-import type { Output, WalkState } from '../src/tree/types.js';
+import { DIALOG, turnOf, type HandoffOptions, type HandoffResult } from './contracts.js';
 import { detectInterrupt } from './interrupts.js';
-import { queueSignalOf, type QueueSignal } from './queueSignal.js';
 import { renderOutputs } from './renderOutputs.js';
-import type { DialogServices } from './services.js';
-import type { WalkResult } from './treeWalkerDialog.js';
+import type { DialogServices, Output, QueueSignal } from './services.js';
 import { understandAnswer } from './understandAnswer.js';
-
-export const HANDOFF_DIALOG = 'handoff';
-
-export interface HandoffOptions {
-  ticketId: string;
-  position: number;
-  walk: WalkState;
-}
 
 interface HandoffState {
   ticketId: string;
@@ -32,7 +21,7 @@ const placeText = (position: number): string =>
  */
 export class HandoffDialog extends Dialog<HandoffOptions> {
   constructor(private readonly services: DialogServices) {
-    super(HANDOFF_DIALOG);
+    super(DIALOG.handoff);
   }
 
   override async beginDialog(dc: DialogContext, options: HandoffOptions): Promise<DialogTurnResult> {
@@ -50,7 +39,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     const state = dc.activeDialog!.state as HandoffState;
     const { activity } = dc.context;
     if (activity.type === 'event') {
-      const signal = queueSignalOf(dc.context);
+      const { signal } = turnOf(dc.context);
       return signal ? this.onSignal(dc, state, signal) : Dialog.EndOfTurn;
     }
     if (activity.type !== 'message') return Dialog.EndOfTurn;
@@ -66,12 +55,12 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
           ? `OK, I've withdrawn ticket **${state.ticketId}**.`
           : `OK. The help desk still has ticket **${state.ticketId}** and will follow up with you at ${ticket?.fields.userId ?? 'your user ID'}.`;
       await this.send(dc.context, [{ kind: 'text', text: said }]);
-      return dc.endDialog({ outcome: undefined, restartWith: command === 'start-over' ? 'menu' : undefined } satisfies WalkResult);
+      return dc.endDialog((command === 'start-over' ? { kind: 'new-request', text: 'menu' } : { kind: 'finished' }) satisfies HandoffResult);
     }
     const ticket = await handoff.userMessage(state.ticketId, text);
     if (!ticket || ticket.status === 'resolved' || ticket.status === 'closed-without-agent') {
       // The ticket closed while the signal was lost (e.g. the bot restarted): the bot takes the text itself.
-      return dc.endDialog({ outcome: undefined, restartWith: text } satisfies WalkResult);
+      return dc.endDialog({ kind: 'new-request', text } satisfies HandoffResult);
     }
     if (ticket.status === 'queued') {
       const place = placeText(await handoff.positionOf(ticket.id));
@@ -81,6 +70,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
   }
 
   private async onSignal(dc: DialogContext, state: HandoffState, { name, value }: QueueSignal): Promise<DialogTurnResult> {
+    const { ui } = this.services;
     if (name === 'handoff.resolved' && value.ticketId === state.ticketId) {
       state.phase = 'rating';
       state.agent = typeof value.agent === 'string' ? value.agent : 'The help desk';
@@ -97,16 +87,17 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
   }
 
   private async onRating(dc: DialogContext, state: HandoffState, text: string): Promise<DialogTurnResult> {
+    const { ui } = this.services;
     const answer = understandAnswer(text, 'rating', ui.ratingChoices);
-    if (answer?.kind !== 'rating') return dc.endDialog({ outcome: undefined, restartWith: text } satisfies WalkResult);
+    if (answer?.kind !== 'rating') return dc.endDialog({ kind: 'new-request', text } satisfies HandoffResult);
     if (answer.rating !== null) {
       await this.services.handoff.rate(state.ticketId, answer.rating);
       // The walk ended escalated into this ticket: its rating is this one, for the admin's list and analytics.
-      await this.services.outcomes.rateTicket(dc.context.activity.conversation.id, state.ticketId, answer.rating);
+      await this.services.outcomes.rateTicket(turnOf(dc.context).conversationId, state.ticketId, answer.rating);
     }
     const thanks = answer.rating === null ? ui.ratingSkipped : ui.ratingThanks(answer.rating);
     await this.send(dc.context, [{ kind: 'text', text: thanks }, ui.anythingElse(ui.startOverLabel)]);
-    return dc.endDialog({ outcome: undefined } satisfies WalkResult);
+    return dc.endDialog({ kind: 'finished' } satisfies HandoffResult);
   }
 
   private async send(context: TurnContext, outputs: Output[]): Promise<void> {

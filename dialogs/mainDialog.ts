@@ -1,45 +1,40 @@
-import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { DIALOG, turnOf, type ChildResult, type MainOptions, type WalkOptions } from './contracts.js';
+import { answerReply, turnCallContext } from './freeText.js';
+import { HandoffDialog } from './handoffDialog.js';
 import { detectInterrupt } from './interrupts.js';
-import { renderOutput } from './renderOutputs.js';
-import { understandAnswer } from './understandAnswer.js';
-import type { DialogServices } from './services.js';
-import { TREE_WALKER_DIALOG, TreeWalkerDialog, type WalkOptions } from './treeWalkerDialog.js';
-import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
 import { recordOutcome } from './recordOutcome.js';
-import { TICKET_DIALOG, TicketDialog } from './ticketDialog.js';
-import type { Outcome } from '../src/tree/types.js';
-import type { Assistant } from '../src/assistant/types.js';
-import { answerReply, assistantFor, turnCallContext } from './freeText.js';
-
-export const MAIN_DIALOG = 'main';
-
-export interface MainOptions {
-  /** The message that started the conversation, if any: it may already describe the problem. */
-  text?: string;
-  /** Say the welcome before the menu (a user just joined). */
-  welcome?: boolean;
-}
+import { renderOutput } from './renderOutputs.js';
+import type { DialogServices, Outcome } from './services.js';
+import { TicketDialog } from './ticketDialog.js';
+import { TreeWalkerDialog } from './treeWalkerDialog.js';
+import { understandAnswer } from './understandAnswer.js';
 
 const GREETING = /^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|howdy|greetings)\b[\s!.,]*$/i;
 const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|ok|okay|cool|perfect)\b[\s!.,a-z]*$/i;
 
 /**
  * Entry point of every conversation: decides where a walk starts (menu, a branch named in free text, the
- * help desk) and handles the commands that work at any turn (start over, help, cancel, talk to a person).
+ * help desk), handles the commands that work at any turn (start over, help, cancel, talk to a person), and
+ * runs its children one after another from their results: a walk that escalates goes on to the ticket, a
+ * submitted ticket to the wait for the help desk, and anything the user typed that starts a new request to a
+ * new walk. No child knows which one comes next.
  */
 export class MainDialog extends ComponentDialog {
-  private readonly assistant: Assistant;
-
   constructor(private readonly services: DialogServices) {
-    super(MAIN_DIALOG);
-    this.assistant = assistantFor(services);
+    super(DIALOG.main);
     this.addDialog(new TreeWalkerDialog(services));
     this.addDialog(new TicketDialog(services));
     this.addDialog(new HandoffDialog(services));
-    this.initialDialogId = TREE_WALKER_DIALOG;
+    this.initialDialogId = DIALOG.walk;
   }
 
   protected override async onBeginDialog(inner: DialogContext, options: MainOptions = {}): Promise<DialogTurnResult> {
+    return this.sequence(inner, await this.start(inner, options));
+  }
+
+  /** Where a conversation (or a new request in it) starts. */
+  private async start(inner: DialogContext, options: MainOptions): Promise<DialogTurnResult> {
     const { walker } = this.services;
     const index = walker.tree.index;
     const text = options.text?.trim() ?? '';
@@ -64,15 +59,15 @@ export class MainDialog extends ComponentDialog {
 
   /** A first message in the user's own words: a branch, a question to answer, guesses, or the menu. */
   private async freeText(inner: DialogContext, text: string): Promise<DialogTurnResult> {
-    const { walker } = this.services;
+    const { walker, assistant } = this.services;
     const ctx = turnCallContext(inner.context);
-    const routing = await this.assistant.route(text, ctx);
+    const routing = await assistant.route(text, ctx);
     const spotted = routing.fields;
     if (routing.confident && routing.node) {
       return this.walk(inner, { startAt: routing.node, reason: 'free text', intro: `Let's look at **${walker.node(routing.node).title}**.`, spotted });
     }
     if (routing.question) {
-      const reply = answerReply(await this.assistant.answer(text, ctx));
+      const reply = answerReply(await assistant.answer(text, ctx));
       const more = "If that doesn't settle it, pick a topic below or type **talk to a person** to ask the help desk.";
       if (reply) return this.walk(inner, { intro: `${reply}\n\n${more}`, spotted });
     }
@@ -81,10 +76,30 @@ export class MainDialog extends ComponentDialog {
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    return this.sequence(inner, await this.continueTurn(inner));
+  }
+
+  /**
+   * Runs the next child while the current one has ended with a result that names what follows; stops at the
+   * first child that waits for the user, or when a child finishes the conversation's request.
+   */
+  private async sequence(inner: DialogContext, result: DialogTurnResult): Promise<DialogTurnResult> {
+    let turn = result;
+    while (turn.status === DialogTurnStatus.complete) {
+      const ended = turn.result as ChildResult | undefined;
+      if (ended?.kind === 'escalated') turn = await inner.beginDialog(DIALOG.ticket, { walk: ended.walk, spotted: ended.spotted });
+      else if (ended?.kind === 'submitted') turn = await inner.beginDialog(DIALOG.handoff, { ticketId: ended.ticketId, position: ended.position, walk: ended.walk });
+      else if (ended?.kind === 'new-request') turn = await this.start(inner, { text: ended.text });
+      else return turn;
+    }
+    return turn;
+  }
+
+  private async continueTurn(inner: DialogContext): Promise<DialogTurnResult> {
     const { activity } = inner.context;
     const active = inner.activeDialog?.id;
     // With a person on the other end, every message is for them; the handoff dialog handles its own commands.
-    if (active === HANDOFF_DIALOG || activity.type !== 'message') return super.onContinueDialog(inner);
+    if (active === DIALOG.handoff || activity.type !== 'message') return super.onContinueDialog(inner);
     const index = this.services.walker.tree.index;
     switch (detectInterrupt(activity.text ?? '')) {
       case 'start-over':
@@ -101,7 +116,7 @@ export class MainDialog extends ComponentDialog {
         await this.say(inner, "OK, I've stopped here. Whenever you want to pick it up again, just send me a message.");
         return inner.endDialog();
       case 'person': {
-        if (active === TICKET_DIALOG) {
+        if (active === DIALOG.ticket) {
           await this.say(inner, "I'm already getting your request to a person: just a few more details.");
           await inner.repromptDialog();
           return ComponentDialog.EndOfTurn;
@@ -119,7 +134,7 @@ export class MainDialog extends ComponentDialog {
   /** Records the walk of the active dialog (tree or ticket) as ended by the user. */
   private async close(inner: DialogContext, outcome: Outcome): Promise<void> {
     const walk = this.currentWalk(inner);
-    if (walk) await recordOutcome(this.services, inner.context, walk, walk.outcome && walk.outcome !== 'escalated' ? walk.outcome : outcome);
+    if (walk) await recordOutcome(this.services, turnOf(inner.context), walk, walk.outcome && walk.outcome !== 'escalated' ? walk.outcome : outcome);
   }
 
   private currentWalk(inner: DialogContext): WalkOptions['resume'] {
@@ -127,7 +142,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   private walk(inner: DialogContext, options: WalkOptions): Promise<DialogTurnResult> {
-    return inner.beginDialog(TREE_WALKER_DIALOG, options);
+    return inner.beginDialog(DIALOG.walk, options);
   }
 
   private async say(inner: DialogContext, text: string): Promise<void> {

@@ -1,20 +1,18 @@
-import type { TurnContext } from 'botbuilder';
-import type { Outcome, WalkState } from '../src/tree/types.js';
-import type { DialogServices } from './services.js';
+import type { TurnInfo } from './contracts.js';
+import type { DialogServices, Outcome, WalkState } from './services.js';
 
 /** Records how a walk ended, once, with the conversation it belongs to. */
 export async function recordOutcome(
   services: DialogServices,
-  context: TurnContext,
+  turn: TurnInfo,
   walk: WalkState,
   outcome: Outcome,
   extra: { ticketId?: string; rating?: number | null } = {},
 ): Promise<void> {
-  const { activity } = context;
   await services.outcomes.record({
-    conversationId: activity.conversation.id,
-    channelId: activity.channelId,
-    userId: activity.from?.id ?? 'unknown',
+    conversationId: turn.conversationId,
+    channelId: turn.channelId,
+    userId: turn.userId,
     startedAt: walk.startedAt,
     endedAt: services.clock().toISOString(),
     branch: walk.branch ?? null,

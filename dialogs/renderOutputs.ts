@@ -1,5 +1,5 @@
 import { ActionTypes, CardFactory, Channels, MessageFactory, TextFormatTypes, type Activity, type CardAction } from 'botbuilder';
-import type { Output } from '../src/tree/types.js';
+import type { Output } from './services.js';
 import { choiceCard } from './choiceCard.js';
 
 /**

@@ -1,15 +1,7 @@
-import { Channels, EventFactory } from 'botbuilder';
-import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
-import type { TicketFieldName } from '../src/tickets/fields.js';
-import { buildSummary, summaryToJson } from '../src/tickets/summary.js';
-import type { StepTried, TicketFields } from '../src/tickets/ticket.js';
-import type { WalkState } from '../src/tree/types.js';
-import { caseFactsOf } from '../src/assistant/caseFacts.js';
-import { conversationLink } from './conversationLink.js';
-import { assistantFor } from './freeText.js';
-import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog.js';
+import { Channels, EventFactory, type TurnContext } from 'botbuilder';
+import { turnOf, type Submitted } from './contracts.js';
 import { recordOutcome } from './recordOutcome.js';
-import type { DialogServices } from './services.js';
+import type { DialogServices, StepTried, TicketFieldName, TicketFields, WalkState } from './services.js';
 
 const ASKED_FOR_PERSON = 'asked for a person';
 
@@ -22,17 +14,21 @@ function stepsTried(services: DialogServices, walk: WalkState): StepTried[] {
     .map((p) => ({ node: p.node, title: walker.node(p.node).title, outcome: p.answer ?? '' }));
 }
 
-/** Opens the ticket, tells the channel a handoff started, and hands the conversation to the waiting dialog. */
+/**
+ * Opens the ticket, records the walk as escalated into it, and tells the channel a handoff started; the
+ * caller hands the conversation to the waiting dialog with the result.
+ */
 export async function submitTicket(
-  dc: DialogContext,
+  context: TurnContext,
   services: DialogServices,
   state: { walk: WalkState; values: Partial<Record<TicketFieldName, string>>; extras: Record<string, string> },
-): Promise<DialogTurnResult> {
+): Promise<Submitted> {
   const { walker, handoff } = services;
+  const turn = turnOf(context);
   const { walk } = state;
   const branch = walk.branch && walker.tree.nodes.has(walk.branch) ? walk.branch : undefined;
   const last = walk.path.at(-1)?.node ?? walker.tree.index.defaults.escalate;
-  const { ticket, position } = await handoff.openTicket({
+  const { ticket, position, handoffContext } = await handoff.openTicket({
     fields: state.values as TicketFields,
     extras: state.extras,
     category: branch ?? 'other',
@@ -40,18 +36,12 @@ export async function submitTicket(
     priority: walker.priorityOf(branch),
     stepsTried: stepsTried(services, walk),
     escalatedFrom: walk.path.at(-2)?.answer === ASKED_FOR_PERSON ? ASKED_FOR_PERSON : last,
-    conversation: conversationLink(dc.context),
-    userName: dc.context.activity.from?.name,
-  }, {
-    // In the background: the confirmation below does not wait for the model.
-    summarise: (summary) => assistantFor(services).summarise(caseFactsOf(summary), { conversationId: dc.context.activity.conversation.id }),
+    conversation: turn.link,
+    userName: turn.userName,
   });
-  await recordOutcome(services, dc.context, walk, 'escalated', { ticketId: ticket.id });
+  await recordOutcome(services, turn, walk, 'escalated', { ticketId: ticket.id });
   // The Bot Framework handoff event, so a channel or an agent hub that understands it can route the
   // conversation. Teams accepts no event activities from bots, so it only gets the messages.
-  if (dc.context.activity.channelId !== Channels.Msteams) {
-    const summary = summaryToJson(buildSummary(ticket, services.clock()));
-    await dc.context.sendActivity(EventFactory.createHandoffInitiation(dc.context, summary));
-  }
-  return dc.replaceDialog(HANDOFF_DIALOG, { ticketId: ticket.id, position, walk } satisfies HandoffOptions);
+  if (turn.channelId !== Channels.Msteams) await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext));
+  return { kind: 'submitted', ticketId: ticket.id, position, walk };
 }

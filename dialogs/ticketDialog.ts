@@ -1,23 +1,11 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
-import { parseErrorDetails } from '../src/tickets/errorDetails.js';
-import { TICKET_FIELDS, completeTimestamp, parseField, type FieldResult, type FieldSpec, type TicketFieldName } from '../src/tickets/fields.js';
-import type { ChoiceOption, Output, WalkState } from '../src/tree/types.js';
-import type { SpottedFields } from '../src/assistant/types.js';
+import { DIALOG, turnOf, type TicketOptions } from './contracts.js';
 import { parseContextOf } from './parseContext.js';
 import { renderOutputs } from './renderOutputs.js';
-import type { DialogServices } from './services.js';
+import type { ChoiceOption, DialogServices, FieldResult, FieldSpec, Output, TicketFieldName, WalkState } from './services.js';
 import { submitTicket } from './submitTicket.js';
-import { ticketReviewCard } from '../src/cards/ticketReviewCard.js';
 import { understandAnswer } from './understandAnswer.js';
-
-export const TICKET_DIALOG = 'ticket';
-
-export interface TicketOptions {
-  walk: WalkState;
-  /** Fields already found (validated) in the user's earlier messages: filled in, shown on the review card. */
-  spotted?: SpottedFields;
-}
 
 interface TicketState {
   walk: WalkState;
@@ -45,8 +33,6 @@ const ACCOUNT_CHOICES: ChoiceOption[] = [
   SKIP,
 ];
 
-const spec = (name: TicketFieldName): FieldSpec => TICKET_FIELDS.find((f) => f.name === name)!;
-
 /**
  * Collects the support ticket: one question per field (skippable when optional, re-asked with the reason when
  * the answer is not valid), a pasted error-details block fills every field it holds at once, then a review
@@ -54,7 +40,15 @@ const spec = (name: TicketFieldName): FieldSpec => TICKET_FIELDS.find((f) => f.n
  */
 export class TicketDialog extends Dialog<TicketOptions> {
   constructor(private readonly services: DialogServices) {
-    super(TICKET_DIALOG);
+    super(DIALOG.ticket);
+  }
+
+  private get fields(): readonly FieldSpec[] {
+    return this.services.ticketForm.fields;
+  }
+
+  private spec(name: TicketFieldName): FieldSpec {
+    return this.fields.find((f) => f.name === name)!;
   }
 
   override async beginDialog(dc: DialogContext, options: TicketOptions): Promise<DialogTurnResult> {
@@ -62,7 +56,7 @@ export class TicketDialog extends Dialog<TicketOptions> {
     const state: TicketState = { walk: options.walk, values, skipped: [], extras: {}, phase: 'collect', editing: false };
     dc.activeDialog!.state = state;
     const intro: Output[] = [{ kind: 'text', text: this.services.walker.tree.index.escalation.intro }];
-    const known = TICKET_FIELDS.filter((f) => values[f.name] !== undefined).map((f) => f.label);
+    const known = this.fields.filter((f) => values[f.name] !== undefined).map((f) => f.label);
     if (known.length) intro.push({ kind: 'text', text: `From what you wrote I already have: ${known.join(', ')}. You can change any of it before it's sent.` });
     return this.next(dc, state, intro);
   }
@@ -83,22 +77,25 @@ export class TicketDialog extends Dialog<TicketOptions> {
   }
 
   private async onAnswer(dc: DialogContext, state: TicketState, text: string): Promise<DialogTurnResult> {
-    const ctx = parseContextOf(dc.context.activity, this.services.clock());
-    const pasted = parseErrorDetails(text, ctx);
+    const { ticketForm } = this.services;
+    const ctx = parseContextOf(turnOf(dc.context), this.services.clock());
+    const pasted = ticketForm.parseDetails(text, ctx);
     if (pasted && Object.keys(pasted.found).length > 0) {
       const names = Object.keys(pasted.found) as TicketFieldName[];
       Object.assign(state.values, pasted.found);
       Object.assign(state.extras, pasted.extras);
       state.skipped = state.skipped.filter((n) => !names.includes(n));
       state.pendingTimestamp = undefined;
-      const got = `Thanks! From the details you pasted I picked up: ${names.map((n) => spec(n).label).join(', ')}.`;
+      const got = `Thanks! From the details you pasted I picked up: ${names.map((n) => this.spec(n).label).join(', ')}.`;
       const problems = pasted.problems.length ? `\n\nI couldn't use: ${pasted.problems.join('; ')}` : '';
       return this.next(dc, state, [{ kind: 'text', text: got + problems }]);
     }
     const asking = state.asking!;
     const choice = asking === 'accountType' ? understandAnswer(text, 'choice', ACCOUNT_CHOICES) : undefined;
     const answer = choice?.kind === 'choice' ? choice.value : text;
-    const result: FieldResult = state.pendingTimestamp ? completeTimestamp(state.pendingTimestamp, answer, ctx) : parseField(asking, answer, ctx);
+    const result: FieldResult = state.pendingTimestamp
+      ? ticketForm.completeTimestamp(state.pendingTimestamp, answer, ctx)
+      : ticketForm.parseAnswer(asking, answer, ctx);
     if (!result.ok && 'needsTimeZone' in result) {
       state.pendingTimestamp = result.partial;
       state.zoneQuestion = result.reason;
@@ -119,7 +116,7 @@ export class TicketDialog extends Dialog<TicketOptions> {
     const named = this.fieldNamedIn(text);
     if (named && /\b(change|edit|fix|correct|update)\b/i.test(text)) return this.edit(dc, state, named);
     const answer = understandAnswer(text, 'choice', REVIEW_CHOICES);
-    if (answer?.kind === 'choice' && answer.value === 'submit') return submitTicket(dc, this.services, state);
+    if (answer?.kind === 'choice' && answer.value === 'submit') return dc.endDialog(await submitTicket(dc.context, this.services, state));
     if (answer?.kind === 'choice' && answer.value === 'change') {
       state.phase = 'pick-field';
       await this.send(dc.context, [{ kind: 'prompt', text: 'Which detail do you want to change?', choices: this.fieldChoices() }]);
@@ -146,7 +143,7 @@ export class TicketDialog extends Dialog<TicketOptions> {
 
   /** Asks the next missing field, or shows the review when all are answered or skipped. */
   private async next(dc: DialogContext, state: TicketState, before: Output[]): Promise<DialogTurnResult> {
-    const missing = TICKET_FIELDS.find((f) => state.values[f.name] === undefined && !state.skipped.includes(f.name));
+    const missing = this.fields.find((f) => state.values[f.name] === undefined && !state.skipped.includes(f.name));
     const done = state.editing && state.asking !== undefined && (state.values[state.asking] !== undefined || state.skipped.includes(state.asking));
     if (!missing || done) {
       state.phase = 'review';
@@ -169,7 +166,7 @@ export class TicketDialog extends Dialog<TicketOptions> {
   }
 
   private question(name: TicketFieldName, state: TicketState): Output[] {
-    const f = spec(name);
+    const f = this.spec(name);
     if (state.pendingTimestamp) return [{ kind: 'prompt', text: state.zoneQuestion ?? 'Which time zone was that in?', choices: [SKIP] }];
     const choices = name === 'accountType' ? ACCOUNT_CHOICES : f.required ? [] : [SKIP];
     return [{ kind: 'prompt', text: `${f.prompt}\n\n_${f.whereToFind}_`, choices }];
@@ -177,18 +174,18 @@ export class TicketDialog extends Dialog<TicketOptions> {
 
   private review(state: TicketState): Output[] {
     return [
-      ticketReviewCard(state.values),
+      this.services.ticketForm.reviewCard(state.values),
       { kind: 'prompt', text: 'Is everything right? I will send this to the help desk.', choices: REVIEW_CHOICES },
     ];
   }
 
   private fieldChoices(): ChoiceOption[] {
-    return TICKET_FIELDS.map((f) => ({ value: f.name, label: f.label, synonyms: [] }));
+    return this.fields.map((f) => ({ value: f.name, label: f.label, synonyms: [] }));
   }
 
   private fieldNamedIn(text: string): TicketFieldName | undefined {
     const lower = text.toLowerCase();
-    return TICKET_FIELDS.find((f) => lower.includes(f.label.toLowerCase()))?.name;
+    return this.fields.find((f) => lower.includes(f.label.toLowerCase()))?.name;
   }
 
   private async send(context: TurnContext, outputs: Output[]): Promise<void> {

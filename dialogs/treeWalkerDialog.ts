@@ -1,40 +1,11 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
-import { ui } from '../src/tree/messages.js';
-import type { Answer, Outcome, Output, Step, WalkState } from '../src/tree/types.js';
-import type { DialogServices } from './services.js';
-import { renderOutputs } from './renderOutputs.js';
-import { understandAnswer } from './understandAnswer.js';
+import { DIALOG, turnOf, type WalkOptions, type WalkResult } from './contracts.js';
+import { answerReply, turnCallContext } from './freeText.js';
 import { recordOutcome } from './recordOutcome.js';
-import { TICKET_DIALOG, type TicketOptions } from './ticketDialog.js';
-import type { Assistant, SpottedFields } from '../src/assistant/types.js';
-import { answerReply, assistantFor, turnCallContext } from './freeText.js';
-
-export const TREE_WALKER_DIALOG = 'treeWalker';
-
-export interface WalkOptions {
-  /** Node to start at (the root when omitted). */
-  startAt?: string;
-  /** An earlier walk to continue from, keeping its path (used by "talk to a person"). */
-  resume?: WalkState;
-  /** Why the walk jumped, recorded on the path. */
-  reason?: string;
-  /** An answer to the root menu typed before the menu was shown (a menu button label, "2"). */
-  menuAnswer?: Answer;
-  /** Offer these nodes as guesses instead of entering a node. */
-  guesses?: string[];
-  /** A line to say before the first prompt. */
-  intro?: string;
-  /** Ticket fields already found in what the user wrote, for the ticket if the walk escalates. */
-  spotted?: SpottedFields;
-}
-
-/** How a walk ended, handed to the parent dialog. */
-export interface WalkResult {
-  outcome: Outcome | undefined;
-  /** Text the user sent that did not belong to this walk; the caller starts a new one with it. */
-  restartWith?: string;
-}
+import { renderOutputs } from './renderOutputs.js';
+import type { DialogServices, Output, SpottedFields, Step, WalkState } from './services.js';
+import { understandAnswer } from './understandAnswer.js';
 
 interface InstanceState {
   walk: WalkState;
@@ -46,11 +17,8 @@ interface InstanceState {
  * current prompt, or treats it as free text about a (possibly different) problem, and shows what comes next.
  */
 export class TreeWalkerDialog extends Dialog<WalkOptions> {
-  private readonly assistant: Assistant;
-
   constructor(private readonly services: DialogServices) {
-    super(TREE_WALKER_DIALOG);
-    this.assistant = assistantFor(services);
+    super(DIALOG.walk);
   }
 
   override async beginDialog(dc: DialogContext, options: WalkOptions = {}): Promise<DialogTurnResult> {
@@ -73,7 +41,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const activity = dc.context.activity;
     if (activity.type !== 'message') return Dialog.EndOfTurn;
-    const { walker } = this.services;
+    const { walker, ui, assistant } = this.services;
     const instance = dc.activeDialog!.state as InstanceState;
     const state = instance.walk;
     const text = (activity.text ?? '').trim();
@@ -84,11 +52,11 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     if (state.awaiting === 'rating') {
       // They moved on without rating: close this walk and let the caller treat the text as a new request.
       await this.record(dc.context, state);
-      return dc.endDialog({ outcome: state.outcome, restartWith: text } satisfies WalkResult);
+      return dc.endDialog({ kind: 'new-request', text } satisfies WalkResult);
     }
     if (!text) return this.apply(dc, walker.reprompt(state, ui.notUnderstood));
     const ctx = turnCallContext(dc.context);
-    const routing = await this.assistant.route(text, ctx);
+    const routing = await assistant.route(text, ctx);
     instance.spotted = { ...instance.spotted, ...routing.fields };
     if (routing.confident && routing.node && routing.node !== state.node) {
       const intro = `It sounds like this is about **${walker.node(routing.node).title}**.`;
@@ -96,7 +64,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     }
     if (routing.question) {
       // A side question mid-walk: answer it, then the same prompt again (not counted as a miss).
-      const reply = answerReply(await this.assistant.answer(text, ctx));
+      const reply = answerReply(await assistant.answer(text, ctx));
       if (reply) return this.apply(dc, walker.reprompt(state), reply);
     }
     if (state.node === walker.rootId && routing.candidates.length) {
@@ -116,18 +84,17 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     if (step.state.outcome === 'escalated') {
       // The ticket dialog records the walk once the ticket exists (or the user gives up on it).
       const { spotted } = dc.activeDialog!.state as InstanceState;
-      return dc.replaceDialog(TICKET_DIALOG, { walk: step.state, spotted } satisfies TicketOptions);
+      return dc.endDialog({ kind: 'escalated', walk: step.state, ...(spotted ? { spotted } : {}) } satisfies WalkResult);
     }
     if (step.state.awaiting === 'none') {
       await this.record(dc.context, step.state);
-      return dc.endDialog({ outcome: step.state.outcome } satisfies WalkResult);
+      return dc.endDialog({ kind: 'finished', ...(step.state.outcome ? { outcome: step.state.outcome } : {}) } satisfies WalkResult);
     }
     (dc.activeDialog!.state as InstanceState).walk = step.state;
     // Only once a problem is chosen: someone who reads the menu and leaves has not abandoned a walk.
     if (step.state.branch) {
-      const { activity } = dc.context;
-      const owner = { conversationId: activity.conversation.id, channelId: activity.channelId, userId: activity.from?.id ?? 'unknown' };
-      await this.services.outcomes.progress(owner, { branch: step.state.branch, path: step.state.path }, this.services.clock().toISOString());
+      const { conversationId, channelId, userId } = turnOf(dc.context);
+      await this.services.outcomes.progress({ conversationId, channelId, userId }, { branch: step.state.branch, path: step.state.path }, this.services.clock().toISOString());
     }
     return Dialog.EndOfTurn;
   }
@@ -137,6 +104,6 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
   }
 
   private async record(context: TurnContext, walk: WalkState): Promise<void> {
-    if (walk.outcome) await recordOutcome(this.services, context, walk, walk.outcome);
+    if (walk.outcome) await recordOutcome(this.services, turnOf(context), walk, walk.outcome);
   }
 }

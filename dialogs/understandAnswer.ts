@@ -1,6 +1,6 @@
 import { recognizeBoolean } from '@microsoft/recognizers-text-choice';
 import { recognizeChoices, type Choice } from 'botbuilder-dialogs';
-import type { Answer, Awaiting, ChoiceOption } from '../src/tree/types.js';
+import type { Answer, Awaiting, ChoiceOption } from './services.js';
 
 const RATING = /^\s*(?:rating\s*[:=]?\s*)?([1-5])(?:\s*(?:\/|out of)\s*5)?\s*(?:stars?)?[.!]?\s*$/i;
 

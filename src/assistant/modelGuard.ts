@@ -52,18 +52,18 @@ export class ModelGuard {
   /** Calls used per conversation; insertion order doubles as age for forgetting the oldest. */
   private readonly used = new Map<string, number>();
 
-  constructor(private readonly o: GuardOptions) {
+  constructor(private readonly options: GuardOptions) {
     // Only the service's failures open the breaker. A malformed reply or a refused request says nothing
     // about the service's health, and counting it would let one user's odd messages switch the model off
     // for everybody.
     const serviceFailure = handleWhen((err) => !(err instanceof MalformedReply) && !isClientError(err));
     this.breaker = circuitBreaker(serviceFailure, {
-      halfOpenAfter: o.breaker.cooldownMs,
-      breaker: new ConsecutiveBreaker(o.breaker.failures),
+      halfOpenAfter: options.breaker.cooldownMs,
+      breaker: new ConsecutiveBreaker(options.breaker.failures),
     });
     // abortOnReturn off: the signal is then aborted only by the deadline, which is how a timeout is told
     // apart from the connection error the aborted request surfaces as.
-    this.policy = wrap(this.breaker, timeout(o.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
+    this.policy = wrap(this.breaker, timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
   }
 
   get circuit(): 'closed' | 'open' | 'half-open' {
@@ -73,7 +73,7 @@ export class ModelGuard {
 
   /** Model calls left for a conversation. */
   remaining(conversationId: string): number {
-    return Math.max(0, this.o.budgetPerConversation - (this.used.get(conversationId) ?? 0));
+    return Math.max(0, this.options.budgetPerConversation - (this.used.get(conversationId) ?? 0));
   }
 
   async run<T>(conversationId: string, call: (signal: AbortSignal) => Promise<T>, before?: () => Promise<void>): Promise<Guarded<T>> {
@@ -101,7 +101,7 @@ export class ModelGuard {
     const count = (this.used.get(conversationId) ?? 0) + calls;
     this.used.delete(conversationId);
     this.used.set(conversationId, count);
-    const max = this.o.maxConversations ?? 10_000;
+    const max = this.options.maxConversations ?? 10_000;
     if (this.used.size > max) this.used.delete(this.used.keys().next().value!);
   }
 }

@@ -44,8 +44,8 @@ export class OpenAIAssistant implements Assistant {
   private readonly passages: KnowledgePassages;
   private readonly clock: () => Date;
 
-  constructor(private readonly o: OpenAIAssistantOptions) {
-    const { config } = o;
+  constructor(private readonly options: OpenAIAssistantOptions) {
+    const { config } = options;
     this.client = new OpenAI({
       // A compatible server without auth still needs a non-empty key for the client to start.
       apiKey: config.apiKey || 'not-needed',
@@ -57,11 +57,11 @@ export class OpenAIAssistant implements Assistant {
     });
     this.guard = new ModelGuard(config);
     // The same targets the local recognizer can pick: nodes with example phrases or keywords.
-    this.topics = [...o.tree.nodes.values()].filter((n) => n.examples.length || n.keywords.length).map((n) => ({ id: n.id, title: n.title }));
+    this.topics = [...options.tree.nodes.values()].filter((n) => n.examples.length || n.keywords.length).map((n) => ({ id: n.id, title: n.title }));
     const ids = this.topics.map((t) => t.id) as [string, ...string[]];
     this.routeFormat = zodResponseFormat(routeReplySchema(ids), 'route');
-    this.passages = new KnowledgePassages(o.tree);
-    this.clock = o.clock ?? (() => new Date());
+    this.passages = new KnowledgePassages(options.tree);
+    this.clock = options.clock ?? (() => new Date());
   }
 
   get circuit(): ModelGuard['circuit'] {
@@ -69,13 +69,13 @@ export class OpenAIAssistant implements Assistant {
   }
 
   async route(text: string, ctx: CallContext): Promise<Routing> {
-    const local = await this.o.local.route(text, ctx);
+    const local = await this.options.local.route(text, ctx);
     return local.confident ? local : this.routeByModel(text, ctx, local);
   }
 
   /** The model's routing even when the local recognizer is confident (for evaluation); local on failure. */
   async routeByModel(text: string, ctx: CallContext, local?: Routing): Promise<Routing> {
-    const fallback = local ?? (await this.o.local.route(text, ctx));
+    const fallback = local ?? (await this.options.local.route(text, ctx));
     const message = redact(text.slice(0, MAX_INPUT_CHARS));
     const reply = await this.ask('route', ctx, ROUTE_PROMPT, { message, topics: this.topics }, this.routeFormat, routeReplyCheck);
     if (!reply) return fallback;
@@ -87,7 +87,7 @@ export class OpenAIAssistant implements Assistant {
     // reply that went that far off the rails is not trusted for fields either.
     if (!this.topics.some((t) => t.id === node)) return { ...fallback, via: 'model' };
     const candidates = [node, ...fallback.candidates.filter((c) => c !== node)];
-    return { node, confident: reply.confidence >= this.o.config.routeThreshold, candidates, question: false, fields, via: 'model' };
+    return { node, confident: reply.confidence >= this.options.config.routeThreshold, candidates, question: false, fields, via: 'model' };
   }
 
   async answer(question: string, ctx: CallContext): Promise<AnswerResult> {
@@ -131,7 +131,7 @@ export class OpenAIAssistant implements Assistant {
       async (signal) => {
         const completion = await this.client.chat.completions.create(
           {
-            model: this.o.config.model,
+            model: this.options.config.model,
             messages: [
               { role: 'system', content: system },
               { role: 'user', content: JSON.stringify(data) },
@@ -146,10 +146,10 @@ export class OpenAIAssistant implements Assistant {
     );
     if (!result.ok) {
       this.stats.failures[result.reason] = (this.stats.failures[result.reason] ?? 0) + 1;
-      this.o.logger.warn({ task, reason: result.reason, circuit: this.guard.circuit }, 'model call failed, local path used');
+      this.options.logger.warn({ task, reason: result.reason, circuit: this.guard.circuit }, 'model call failed, local path used');
       return null;
     }
-    this.o.logger.debug({ task, ms: Date.now() - started }, 'model call');
+    this.options.logger.debug({ task, ms: Date.now() - started }, 'model call');
     return result.value;
   }
 }

@@ -1,9 +1,10 @@
 import { ActivityHandler, ActivityTypes, TurnContext, type ConversationState, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
-import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/mainDialog.js';
+import { DIALOG, setTurnInfo, turnOf, type MainOptions } from '../../dialogs/contracts.js';
+import { MainDialog } from '../../dialogs/mainDialog.js';
 import type { DialogServices } from '../../dialogs/services.js';
-import type { WalkResult } from '../../dialogs/treeWalkerDialog.js';
-import { queueSignalOf } from '../../dialogs/queueSignal.js';
+import type { QueueSignal } from '../handoff/userChannel.js';
+import { turnInfoOf } from './turnInfo.js';
 
 /**
  * Where botbuilder-dialogs keeps its memory-scope configuration for a turn. It rebuilds it on every turn
@@ -37,7 +38,7 @@ export class HelpdeskBot extends ActivityHandler {
     // Proactive signals from the help desk queue (resolved, nobody free) reach the waiting dialog; events a
     // client sends (Web Chat's own, or forged ones) carry no signal and are ignored.
     this.onEvent(async (context, next) => {
-      if (queueSignalOf(context)) await this.runDialog(context, {});
+      if (turnOf(context).signal) await this.runDialog(context, {});
       await next();
     });
 
@@ -62,6 +63,16 @@ export class HelpdeskBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    return this.runTurn(context);
+  }
+
+  /** A proactive turn of the help desk queue, carrying its signal to the waiting dialog. */
+  runSignal(context: TurnContext, signal: QueueSignal): Promise<void> {
+    return this.runTurn(context, signal);
+  }
+
+  private async runTurn(context: TurnContext, signal?: QueueSignal): Promise<void> {
+    setTurnInfo(context, turnInfoOf(context, signal));
     if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     await super.run(context);
     this.stateConfiguration ??= context.turnState.get(STATE_CONFIGURATION);
@@ -73,13 +84,9 @@ export class HelpdeskBot extends ActivityHandler {
 
   private async runDialog(context: TurnContext, begin: MainOptions): Promise<void> {
     const dc = await this.dialogs.createContext(context);
-    let result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty && context.activity.type !== 'message' && !begin.welcome) return;
-    if (result.status === DialogTurnStatus.empty) {
-      result = await dc.beginDialog(MAIN_DIALOG, begin);
-    } else if (result.status === DialogTurnStatus.complete) {
-      const restartWith = (result.result as WalkResult | undefined)?.restartWith;
-      if (restartWith) await dc.beginDialog(MAIN_DIALOG, { text: restartWith });
-    }
+    const result = await dc.continueDialog();
+    if (result.status !== DialogTurnStatus.empty) return;
+    // Nothing under way: a message or a join starts the main dialog; other activities have nothing to continue.
+    if (context.activity.type === 'message' || begin.welcome) await dc.beginDialog(DIALOG.main, begin);
   }
 }

@@ -1,21 +1,35 @@
 import { MessageFactory, TextFormatTypes, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { QueueSignal, UserChannel } from '../handoff/userChannel.js';
+import type { ConversationLink } from '../tickets/ticket.js';
 import { AGENT_MARK } from './storeTranscriptLogger.js';
 import { sendAsNewMessages } from './sendAsNewMessages.js';
-import type { ConversationLink } from '../tickets/ticket.js';
-import { markQueueSignal } from '../../dialogs/queueSignal.js';
+
+/** Runs a bot turn that carries a queue signal; the bot hands one over once it exists (see SignalTurns). */
+export type SignalTurn = (context: TurnContext, signal: QueueSignal) => Promise<void>;
+
+/**
+ * A channel whose queue signals become turns of the bot. The queue needs the channel before the bot exists
+ * (the bot's dialogs use the queue), so the bot is attached afterwards, once, by createBot.
+ */
+export interface SignalTurns {
+  runSignalsWith(turn: SignalTurn): void;
+}
 
 /**
  * Reaches a user's conversation outside their own turns, through the adapter's proactive path
  * (continueConversationAsync), so it works the same for Web Chat via Direct Line and for Teams.
  */
-export class ProactiveChannel implements UserChannel {
+export class ProactiveChannel implements UserChannel, SignalTurns {
+  private signalTurn: SignalTurn | undefined;
+
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
-    /** Runs a full bot turn (dialogs, state) for signals. */
-    private readonly runTurn: (context: TurnContext) => Promise<void>,
   ) {}
+
+  runSignalsWith(turn: SignalTurn): void {
+    this.signalTurn = turn;
+  }
 
   async sendText(link: ConversationLink, text: string, from?: { agent: string }): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
@@ -26,10 +40,11 @@ export class ProactiveChannel implements UserChannel {
   }
 
   async signal(link: ConversationLink, signal: QueueSignal): Promise<void> {
+    const turn = this.signalTurn;
+    if (!turn) throw new Error('ProactiveChannel: no bot attached to run signal turns (createBot attaches one)');
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
       sendAsNewMessages(context);
-      markQueueSignal(context, signal);
-      await this.runTurn(context);
+      await turn(context, signal);
     });
   }
 

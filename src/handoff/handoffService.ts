@@ -1,8 +1,10 @@
 import { customAlphabet } from 'nanoid';
+import { caseFactsOf } from '../assistant/caseFacts.js';
+import type { Assistant } from '../assistant/types.js';
 import type { Logger } from '../logger.js';
 import { TicketConflict, type TicketStore } from './ticketStore.js';
 import { summaryToAdaptiveCard } from '../cards/summaryCard.js';
-import { buildSummary, type CaseSummary } from '../tickets/summary.js';
+import { buildSummary, summaryToJson, type CaseSummary } from '../tickets/summary.js';
 import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
 import type { Notifier } from '../outbound/webhookNotifier.js';
 import { redact } from '../privacy/redact.js';
@@ -11,8 +13,6 @@ import type { QueueSignal, UserChannel } from './userChannel.js';
 // No 0/O, 1/I/L: ticket ids get read out over the phone.
 const ticketSuffix = customAlphabet('23456789ABCDEFGHJKMNPQRSTUVWXYZ', 6);
 
-/** Writes the two-sentence case summary for the agent; null when there is none (no model, or it failed). */
-export type Summariser = (summary: CaseSummary) => Promise<string | null>;
 
 export interface NewTicket {
   fields: TicketFields;
@@ -39,7 +39,7 @@ export interface QueueItem {
   lastMessageSeq: number;
 }
 
-export interface HandoffOptions {
+export interface HandoffDeps {
   tickets: TicketStore;
   channel: UserChannel;
   notifier: Notifier;
@@ -47,6 +47,17 @@ export interface HandoffOptions {
   clock: () => Date;
   /** After this long unclaimed, the waiting user is told the help desk will follow up by their user ID. */
   unclaimedAfterMs: number;
+  /** Writes the agent's two-sentence case summary in the background after a ticket opens (null: none). */
+  assistant?: Pick<Assistant, 'summarise'>;
+}
+
+/** A new ticket as the user's conversation learns of it. */
+export interface OpenedTicket {
+  ticket: Ticket;
+  /** Place in the queue (1: next). */
+  position: number;
+  /** The case summary as plain JSON, for the Bot Framework `handoff.initiate` event's context. */
+  handoffContext: CaseSummary;
 }
 
 const byQueueOrder = (a: Ticket, b: Ticket): number =>
@@ -57,52 +68,55 @@ const byQueueOrder = (a: Ticket, b: Ticket): number =>
  * Free of botbuilder: it reaches users only through the UserChannel it is given.
  */
 export class HandoffService {
-  constructor(private readonly o: HandoffOptions) {}
+  constructor(private readonly deps: HandoffDeps) {}
 
   /**
-   * Stores a new ticket and returns at once. `summarise` (the model's case summary) runs afterwards, in the
-   * background and bounded by the model's timeout, so the user's confirmation never waits for it.
+   * Stores a new ticket and returns at once. The model's case summary (when there is a model) is written
+   * afterwards, in the background and bounded by the model's timeout, so the user's confirmation never waits.
    */
-  async openTicket(input: NewTicket, options: { summarise?: Summariser } = {}): Promise<{ ticket: Ticket; position: number }> {
-    const now = this.o.clock().toISOString();
+  async openTicket(input: NewTicket): Promise<OpenedTicket> {
+    const now = this.deps.clock().toISOString();
     // Free text is stored redacted (a code or phone number typed into the message), like transcripts.
     const fields = { ...input.fields, errorMessage: redact(input.fields.errorMessage) };
     const ticket: Ticket = { ...input, fields, id: `MFA-${ticketSuffix()}`, status: 'queued', createdAt: now, updatedAt: now, userWaiting: true, messages: [] };
-    await this.o.tickets.create(ticket);
-    void this.announce(ticket, options.summarise);
-    return { ticket, position: await this.positionOf(ticket.id) };
+    await this.deps.tickets.create(ticket);
+    void this.announce(ticket);
+    const handoffContext = summaryToJson(buildSummary(ticket, this.deps.clock()));
+    return { ticket, position: await this.positionOf(ticket.id), handoffContext };
   }
 
   /** Adds the model's summary when one comes, then posts the card, so the channel gets it too. Never throws. */
-  private async announce(ticket: Ticket, summarise: Summariser | undefined): Promise<void> {
+  private async announce(ticket: Ticket): Promise<void> {
     let current = ticket;
-    if (summarise) {
-      const text = await summarise(buildSummary(ticket, this.o.clock())).catch(() => null);
+    const { assistant } = this.deps;
+    if (assistant) {
+      const facts = caseFactsOf(buildSummary(ticket, this.deps.clock()));
+      const text = await assistant.summarise(facts, { conversationId: ticket.conversation.conversationId }).catch(() => null);
       const at = this.now();
-      const updated = text ? await this.o.tickets.update(ticket.id, (t) => ({ ...t, modelSummary: { text, at } })).catch(() => undefined) : undefined;
+      const updated = text ? await this.deps.tickets.update(ticket.id, (t) => ({ ...t, modelSummary: { text, at } })).catch(() => undefined) : undefined;
       current = updated ?? current;
     }
     // Stored first, announced second: a webhook failure is logged by the notifier and never loses the ticket.
-    const card = summaryToAdaptiveCard(buildSummary(current, this.o.clock()));
-    await this.o.notifier.notify(card, { ticketId: ticket.id }).catch(() => undefined);
+    const card = summaryToAdaptiveCard(buildSummary(current, this.deps.clock()));
+    await this.deps.notifier.notify(card, { ticketId: ticket.id }).catch(() => undefined);
   }
 
   async get(id: string): Promise<Ticket | undefined> {
-    return this.o.tickets.get(id);
+    return this.deps.tickets.get(id);
   }
 
   async openTicketFor(conversationId: string): Promise<Ticket | undefined> {
-    return this.o.tickets.findOpenByConversation(conversationId);
+    return this.deps.tickets.findOpenByConversation(conversationId);
   }
 
   /** 1 for the next ticket an agent will pick up; 0 when the ticket is not queued. */
   async positionOf(id: string): Promise<number> {
-    const queued = (await this.o.tickets.listOpen()).filter((t) => t.status === 'queued').sort(byQueueOrder);
+    const queued = (await this.deps.tickets.listOpen()).filter((t) => t.status === 'queued').sort(byQueueOrder);
     return queued.findIndex((t) => t.id === id) + 1;
   }
 
   async queue(): Promise<QueueItem[]> {
-    const open = (await this.o.tickets.listOpen()).sort(byQueueOrder);
+    const open = (await this.deps.tickets.listOpen()).sort(byQueueOrder);
     const queued = open.filter((t) => t.status === 'queued');
     const ordered = [...queued, ...open.filter((t) => t.status === 'assigned')];
     return ordered.map((t) => ({
@@ -111,7 +125,7 @@ export class HandoffService {
       priority: t.priority,
       categoryTitle: t.categoryTitle,
       userId: t.fields.userId,
-      headline: buildSummary(t, this.o.clock()).headline,
+      headline: buildSummary(t, this.deps.clock()).headline,
       createdAt: t.createdAt,
       assignedTo: t.assignedTo,
       position: t.status === 'queued' ? queued.indexOf(t) + 1 : undefined,
@@ -151,31 +165,31 @@ export class HandoffService {
 
   /** A message the user typed while waiting on, or talking with, the help desk (stored redacted, like transcripts). */
   async userMessage(id: string, text: string): Promise<Ticket | undefined> {
-    return this.o.tickets.update(id, (t) => this.withMessage(t, { from: 'user', text: redact(text) }));
+    return this.deps.tickets.update(id, (t) => this.withMessage(t, { from: 'user', text: redact(text) }));
   }
 
   /** The user stopped waiting: "cancel" withdraws a queued ticket; going back to the bot keeps it for follow-up. */
   async userLeft(id: string, withdraw: boolean): Promise<Ticket | undefined> {
-    return this.o.tickets.update(id, (t) => {
+    return this.deps.tickets.update(id, (t) => {
       const left = this.withMessage({ ...t, userWaiting: false }, { from: 'bot', text: withdraw ? 'The user cancelled the request.' : 'The user went back to the bot; follow up by their user ID.' });
       return withdraw && t.status === 'queued' ? { ...left, status: 'closed-without-agent', closedAt: this.now() } : left;
     });
   }
 
   async rate(id: string, rating: number): Promise<void> {
-    await this.o.tickets.update(id, (t) => ({ ...t, rating, updatedAt: this.now() }));
+    await this.deps.tickets.update(id, (t) => ({ ...t, rating, updatedAt: this.now() }));
   }
 
   /** Tells users whose ticket nobody claimed in time that the help desk will follow up; the ticket stays queued. */
   async sweepUnclaimed(): Promise<number> {
-    const cutoff = this.o.clock().getTime() - this.o.unclaimedAfterMs;
-    const due = (await this.o.tickets.listOpen()).filter(
+    const cutoff = this.deps.clock().getTime() - this.deps.unclaimedAfterMs;
+    const due = (await this.deps.tickets.listOpen()).filter(
       (t) => t.status === 'queued' && t.userWaiting && !t.followUpNoticeAt && Date.parse(t.createdAt) <= cutoff,
     );
     let noticed = 0;
     for (const t of due) {
       // Checked again under the ticket's lock: another instance's sweep (or a claim) may have got there first.
-      const marked = await this.o.tickets
+      const marked = await this.deps.tickets
         .update(t.id, (cur) => {
           if (cur.status !== 'queued' || cur.followUpNoticeAt) throw new TicketConflict('NotQueued', `Ticket ${cur.id} needs no notice.`);
           return { ...cur, followUpNoticeAt: this.now() };
@@ -192,7 +206,7 @@ export class HandoffService {
   }
 
   private async change(id: string, mutate: (t: Ticket) => Ticket): Promise<Ticket | undefined> {
-    return this.o.tickets.update(id, (t) => ({ ...mutate(t), updatedAt: this.now() }));
+    return this.deps.tickets.update(id, (t) => ({ ...mutate(t), updatedAt: this.now() }));
   }
 
   private mustBeAssignee(t: Ticket, agent: string): void {
@@ -206,11 +220,11 @@ export class HandoffService {
   }
 
   private async tell(ticket: Ticket, text: string, from?: { agent: string }): Promise<void> {
-    await this.deliver(ticket, () => this.o.channel.sendText(ticket.conversation, text, from));
+    await this.deliver(ticket, () => this.deps.channel.sendText(ticket.conversation, text, from));
   }
 
   private async signal(ticket: Ticket, signal: QueueSignal): Promise<void> {
-    await this.deliver(ticket, () => this.o.channel.signal(ticket.conversation, signal));
+    await this.deliver(ticket, () => this.deps.channel.signal(ticket.conversation, signal));
   }
 
   /** The ticket change is already stored; a channel that cannot be reached is logged, not fatal. */
@@ -218,11 +232,11 @@ export class HandoffService {
     try {
       await send();
     } catch (err) {
-      this.o.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'could not reach the user');
+      this.deps.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'could not reach the user');
     }
   }
 
   private now(): string {
-    return this.o.clock().toISOString();
+    return this.deps.clock().toISOString();
   }
 }

@@ -1,24 +1,26 @@
 import path from 'node:path';
-import type { Storage } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { EmbeddedTranscriptStore } from './embedded/transcriptStore.js';
 import { PgTranscriptStore } from './postgres/transcriptStore.js';
 import type { TranscriptStore } from '../transcripts/types.js';
-import { EmbeddedStateStorage } from './embedded/stateStorage.js';
+import { EmbeddedStateStorage, type StateStorage } from './embedded/stateStorage.js';
 import { PgDatabase } from './postgres/database.js';
 import { PgStateStorage } from './postgres/stateStorage.js';
 import { PgTicketStore } from './postgres/ticketStore.js';
 import { EmbeddedTicketStore } from './embedded/ticketStore.js';
 import type { TicketStore } from '../handoff/ticketStore.js';
 import { PgTurnLock } from './postgres/turnLock.js';
-import { LocalTurnLock, type TurnLock } from '../bot/turnLock.js';
+import type { TurnLock } from '../bot/turnLock.js';
+import { InProcessTurnLock } from './embedded/turnLock.js';
+
+export type { StateStorage };
 
 /** The three stores the app runs on, behind their interfaces; which implementation is the config's choice. */
 export interface Stores {
   kind: 'embedded' | 'postgres';
   /** Bot Framework state (ConversationState). */
-  storage: Storage;
+  storage: StateStorage;
   tickets: TicketStore;
   transcripts: TranscriptStore;
   /** Holds each conversation's turns apart: within this process, or across instances on PostgreSQL. */
@@ -53,7 +55,7 @@ export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, l
     storage,
     tickets,
     transcripts,
-    turnLock: new LocalTurnLock(),
+    turnLock: new InProcessTurnLock(),
     close: async () => {
       await Promise.all([storage.close(), transcripts.close(), tickets.close()]);
     },

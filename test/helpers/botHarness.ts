@@ -2,20 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { ConversationState, MemoryStorage, TestAdapter, TranscriptLoggerMiddleware, type Activity, type Storage } from 'botbuilder';
-import { HelpdeskBot } from '../../src/bot/helpdeskBot.js';
+import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { createBot } from '../../src/bot/createBot.js';
+import type { SignalTurn, SignalTurns } from '../../src/bot/proactiveChannel.js';
 import { loadKnowledge, type KnowledgeTree } from '../../src/knowledge/loader.js';
 import { LocalRecognizer } from '../../src/recognizer/localRecognizer.js';
+import { LocalAssistant } from '../../src/assistant/localAssistant.js';
 import { EmbeddedTranscriptStore } from '../../src/stores/embedded/transcriptStore.js';
-import { StoreTranscriptLogger } from '../../src/bot/storeTranscriptLogger.js';
+import { EmbeddedTicketStore } from '../../src/stores/embedded/ticketStore.js';
+import { InProcessTurnLock } from '../../src/stores/embedded/turnLock.js';
 import { cardButtonTitles } from '../../src/bot/cardButtons.js';
-import { TreeWalker } from '../../src/tree/walker.js';
 import { projectRoot } from '../../src/paths.js';
 import { HandoffService } from '../../src/handoff/handoffService.js';
 import type { QueueSignal, UserChannel } from '../../src/handoff/userChannel.js';
-import { markQueueSignal } from '../../dialogs/queueSignal.js';
 import { createLogger } from '../../src/logger.js';
-import { EmbeddedTicketStore } from '../../src/stores/embedded/ticketStore.js';
 import { noopNotifier } from '../../src/outbound/webhookNotifier.js';
 import type { Assistant } from '../../src/assistant/types.js';
 
@@ -42,7 +42,7 @@ export interface Harness {
   join(): Promise<Partial<Activity>[]>;
 }
 
-/** A bot on botbuilder's TestAdapter, wired exactly as src/app.ts wires it, with stores in a temp folder. */
+/** A bot on botbuilder's TestAdapter, put together by the app's own createBot, with stores in a temp folder. */
 export async function createHarness(
   options: {
     storage?: Storage;
@@ -60,52 +60,60 @@ export async function createHarness(
   const dataDir = options.dataDir ?? tempDir();
   const outcomes = await EmbeddedTranscriptStore.open(path.join(dataDir, 'transcripts'));
   const tickets = await EmbeddedTicketStore.open(path.join(dataDir, 'tickets'));
-  const state = new ConversationState(options.storage ?? new MemoryStorage());
   const clock = options.now ?? (() => new Date());
+  const logger = createLogger('silent');
   const pushed: string[] = [];
   const signalled: Partial<Activity>[] = [];
-  let adapter: TestAdapter | undefined;
-  // Proactive turns become event turns on the TestAdapter carrying the signal in turn state, as ProactiveChannel runs them.
+  // Proactive turns become event turns on the TestAdapter, run with their signal as ProactiveChannel runs them.
+  let signalTurn: SignalTurn | undefined;
   let pendingSignal: QueueSignal | undefined;
-  const channel: UserChannel = {
+  const channel: UserChannel & SignalTurns = {
     sendText: async (_link, text) => void pushed.push(text),
     signal: async (_link, signal) => {
       pendingSignal = signal;
-      await adapter!.receiveActivity({ type: 'event', name: 'ContinueConversation' });
-      signalled.push(...adapter!.activeQueue.splice(0));
+      await adapter.receiveActivity({ type: 'event', name: 'ContinueConversation' });
+      signalled.push(...adapter.activeQueue.splice(0));
     },
+    runSignalsWith: (turn) => void (signalTurn = turn),
   };
+  const recognizer = new LocalRecognizer(tree);
+  const assistant = options.assistant ? options.assistant(tree, recognizer) : new LocalAssistant(recognizer, 0.5);
   const handoff = new HandoffService({
     tickets,
     channel,
     notifier: noopNotifier,
-    logger: createLogger('silent'),
+    logger,
     clock,
     unclaimedAfterMs: options.unclaimedAfterMs ?? 15 * 60_000,
+    assistant,
   });
-  const recognizer = new LocalRecognizer(tree);
-  const bot = new HelpdeskBot(state, {
-    walker: new TreeWalker(tree),
-    recognizer,
-    outcomes,
+  const adapter = new TestAdapter(
+    async (context) => {
+      const signal = pendingSignal;
+      pendingSignal = undefined;
+      await (signal && signalTurn ? signalTurn(context, signal) : bot.run(context));
+    },
+    {
+      channelId: options.channelId ?? 'test',
+      conversation: { id: options.conversationId ?? 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
+    } as Partial<Activity>,
+  );
+  // Wired by createBot exactly as the app wires it: the same middleware, error handling and services.
+  const bot = createBot({
+    adapter,
+    storage: options.storage ?? new MemoryStorage(),
+    tree,
+    assistant,
     handoff,
-    threshold: 0.5,
+    transcripts: outcomes,
+    turnLock: new InProcessTurnLock(),
+    signals: channel,
+    logger,
     clock,
-    ...(options.assistant && { assistant: options.assistant(tree, recognizer) }),
   });
-  adapter = new TestAdapter(async (context) => bot.run(context), {
-    channelId: options.channelId ?? 'test',
-    conversation: { id: options.conversationId ?? 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
-  } as Partial<Activity>);
-  adapter.use(async (context, next) => {
-    if (context.activity.type === 'event' && pendingSignal) markQueueSignal(context, pendingSignal);
-    pendingSignal = undefined;
-    await next();
-  });
-  adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(outcomes, createLogger('silent'))));
   const say = async (input: string | Partial<Activity>): Promise<Partial<Activity>[]> => {
-    await adapter!.receiveActivity(input);
-    return adapter!.activeQueue.splice(0);
+    await adapter.receiveActivity(input);
+    return adapter.activeQueue.splice(0);
   };
   const join = (): Promise<Partial<Activity>[]> =>
     say({ type: 'conversationUpdate', membersAdded: [{ id: 'user1', name: 'User' }, { id: 'bot', name: 'Bot' }] });

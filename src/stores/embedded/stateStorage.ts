@@ -1,4 +1,7 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+
+/** Bot Framework's storage interface, named for what it holds here: conversation state. */
+export type StateStorage = Storage;
 import { DocumentFolder } from './documentFolder.js';
 
 /** Recently used state documents kept in memory, so a turn reads its conversation without touching disk. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 import type { Logger } from '../../logger.js';
-import { LocalTurnLock, type TurnLock } from '../../bot/turnLock.js';
+import type { TurnLock } from '../../bot/turnLock.js';
+import { InProcessTurnLock } from '../embedded/turnLock.js';
 
 export interface PgTurnLockOptions {
   url: string;
@@ -27,7 +28,7 @@ function lockKey(schema: string, key: string): string {
  * A connection that dies mid-turn releases its lock with it (the server ends the session).
  */
 export class PgTurnLock implements TurnLock {
-  private readonly local = new LocalTurnLock();
+  private readonly local = new InProcessTurnLock();
   private readonly pool: Pool;
 
   constructor(private readonly options: PgTurnLockOptions) {

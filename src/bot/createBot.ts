@@ -1,0 +1,71 @@
+import { ConversationState, TranscriptLoggerMiddleware, type BotAdapter, type Storage } from 'botbuilder';
+import type { DialogServices } from '../../dialogs/services.js';
+import type { Assistant } from '../assistant/types.js';
+import type { HandoffService } from '../handoff/handoffService.js';
+import type { KnowledgeTree } from '../knowledge/loader.js';
+import type { Logger } from '../logger.js';
+import { ticketForm } from '../tickets/ticketForm.js';
+import type { TranscriptStore } from '../transcripts/types.js';
+import { ui } from '../tree/messages.js';
+import { TreeWalker } from '../tree/walker.js';
+import { HelpdeskBot } from './helpdeskBot.js';
+import type { SignalTurns } from './proactiveChannel.js';
+import { SerializeTurnsMiddleware } from './serializeTurns.js';
+import { StoreTranscriptLogger } from './storeTranscriptLogger.js';
+import { TypingIndicator } from './typingIndicator.js';
+import type { TurnLock } from './turnLock.js';
+
+export interface BotParts {
+  /** The app's CloudAdapter, or a test's TestAdapter: the same middleware and error handling go on either. */
+  adapter: BotAdapter;
+  /** Conversation state (where each user is in the tree). */
+  storage: Storage;
+  tree: KnowledgeTree;
+  /** Local only unless a model is configured. */
+  assistant: Assistant;
+  handoff: HandoffService;
+  transcripts: TranscriptStore;
+  turnLock: TurnLock;
+  /** Where the queue's signals become turns of this bot (the channel the handoff service was given). */
+  signals: SignalTurns;
+  logger: Logger;
+  clock: () => Date;
+}
+
+/**
+ * The one place the bot is put together, for the app and for the test harness alike: the dialogs with the
+ * services they are given, the middleware every turn runs through, and what happens when a turn fails. This
+ * and src/app.ts are the only modules that know both the dialogs and the services behind them.
+ */
+export function createBot(parts: BotParts): HelpdeskBot {
+  const { adapter, logger } = parts;
+  const conversationState = new ConversationState(parts.storage);
+  const services: DialogServices = {
+    walker: new TreeWalker(parts.tree),
+    assistant: parts.assistant,
+    handoff: parts.handoff,
+    outcomes: parts.transcripts,
+    ticketForm,
+    ui,
+    clock: parts.clock,
+  };
+  // First, so a turn waiting behind another one of its conversation shows "typing" too.
+  adapter.use(new TypingIndicator(500, 2_000));
+  adapter.use(new SerializeTurnsMiddleware(parts.turnLock));
+  // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
+  adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(parts.transcripts, logger)));
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ err: { message: error.message, stack: error.stack }, conversationId: context.activity.conversation?.id }, 'unhandled error in turn');
+    try {
+      await context.sendActivity("Sorry, something went wrong on my side. Let's start again: type **menu** to see the options.");
+      // Clear the broken position so the next message starts cleanly instead of failing the same way.
+      await conversationState.delete(context);
+      await conversationState.saveChanges(context, true);
+    } catch (inner) {
+      logger.error({ err: { message: (inner as Error).message } }, 'could not recover from turn error');
+    }
+  };
+  const bot = new HelpdeskBot(conversationState, services);
+  parts.signals.runSignalsWith((context, signal) => bot.runSignal(context, signal));
+  return bot;
+}
