@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAdminConsole } from '../../src/admin/console/registerAdminConsole.js';
+import { registerAdminConsole } from '../../src/web/pages.js';
 import { projectRoot } from '../../src/paths.js';
 import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../../src/transcripts/types.js';
 import { skipBrowserTests } from '../helpers/browser.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAgentConsole } from '../../src/agent/console/registerAgentConsole.js';
+import { registerAgentConsole } from '../../src/web/pages.js';
 import { projectRoot } from '../../src/paths.js';
 import type { TicketFieldName } from '../../src/tickets/fields.js';
 import type { CaseSummary } from '../../src/tickets/summary.js';
