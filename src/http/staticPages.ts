@@ -48,11 +48,12 @@ function serveAsset(server: Server, route: string, body: Buffer): void {
 }
 
 /**
- * What every console page links before its own files: `/assets/console-base.css` (layout, controls, sign-in form,
- * panels) and `/assets/console-auth.js` (the sign-in form and the token kept in sessionStorage), from
- * src/web/shared/. Served once per server, however many pages ask for them: restify refuses a route declared twice.
+ * What every console page uses besides its own files, from src/web/shared/: `/assets/console-base.css` (layout,
+ * controls, sign-in form, panels), and the modules its scripts import: `/assets/console-auth.js` (the sign-in form
+ * and the token kept in sessionStorage) and `/assets/dom.js` (finding and building elements). Served once per
+ * server, however many pages ask for them: restify refuses a route declared twice.
  */
-const SHARED_ASSETS = ['console-base.css', 'console-auth.js'] as const;
+const SHARED_ASSETS = ['console-base.css', 'console-auth.js', 'dom.js'] as const;
 const withSharedAssets = new WeakSet<Server>();
 
 function registerSharedAssets(server: Server): void {

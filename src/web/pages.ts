@@ -120,7 +120,12 @@ export function registerWebChat(server: Server, publicBase: (host: string | unde
  * bearer token.
  */
 export function registerAgentConsole(server: Server): void {
-  registerStaticPage(server, { route: '/agent', folder: 'agent', scripts: ['console.js'], styles: 'console.css' });
+  registerStaticPage(server, {
+    route: '/agent',
+    folder: 'agent',
+    scripts: ['console.js', 'api.js', 'state.js', 'format.js', 'queue.js', 'summary.js', 'chat.js', 'ticket.js', 'actions.js'],
+    styles: 'console.css',
+  });
 }
 
 /**
@@ -131,5 +136,13 @@ export function registerAgentConsole(server: Server): void {
  * blob: URL.
  */
 export function registerAdminConsole(server: Server): void {
-  registerStaticPage(server, { route: '/admin', folder: 'admin', scripts: ['admin.js'], styles: 'admin.css' });
+  registerStaticPage(server, {
+    route: '/admin',
+    folder: 'admin',
+    scripts: [
+      'admin.js', 'api.js', 'state.js', 'format.js', 'markdown.js', 'transcript.js', 'list.js', 'analytics.js', 'filters.js',
+      'delete.js', 'export.js',
+    ],
+    styles: 'admin.css',
+  });
 }
