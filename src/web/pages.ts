@@ -7,6 +7,10 @@ import { gzip } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
 import { registerStaticPage, webFile } from '../http/staticPages.js';
 
+// The browser pages, one folder each beside this module: chat/ (the Web Chat page at /), agent/ (/agent),
+// admin/ (/admin), and shared/ (what both consoles use, under /assets/). Their scripts are served as written;
+// tsconfig.web.json type-checks them.
+
 /**
  * Web Chat styles itself with emotion (<style> tags) and inline style attributes, hence 'unsafe-inline' for
  * styles only. Scripts come from this origin alone, and connections go to this server only: 'self' covers
@@ -115,9 +119,9 @@ export function registerWebChat(server: Server, publicBase: (host: string | unde
 
 /**
  * `GET /agent` serves the agent console, a static page over the agent API (docs/agent-api.md), with its
- * script and styles at `/agent/console.js` and `/agent/console.css` (after the shared ones under /assets/).
- * The page holds no data itself; the agent's token stays in the tab's sessionStorage and goes to the API as a
- * bearer token.
+ * modules under `/agent/` (the page loads `console.js`, which imports the rest and the shared ones under
+ * /assets/) and its styles at `/agent/console.css`. The page holds no data itself; the agent's token stays in the
+ * tab's sessionStorage and goes to the API as a bearer token.
  */
 export function registerAgentConsole(server: Server): void {
   registerStaticPage(server, {
@@ -130,10 +134,10 @@ export function registerAgentConsole(server: Server): void {
 
 /**
  * `GET /admin` serves the admin page (conversation transcripts, outcomes, analytics and export), a static page
- * over the admin API (docs/admin-api.md), with its script and styles at `/admin/admin.js` and `/admin/admin.css`
- * (after the shared ones under /assets/). The page holds no data itself; the admin's token stays in the tab's
- * sessionStorage and goes to the API as a bearer token. Exports are fetched with that token and saved from a
- * blob: URL.
+ * over the admin API (docs/admin-api.md), with its modules under `/admin/` (the page loads `admin.js`, which
+ * imports the rest and the shared ones under /assets/) and its styles at `/admin/admin.css`. The page holds no
+ * data itself; the admin's token stays in the tab's sessionStorage and goes to the API as a bearer token. Exports
+ * are fetched with that token and saved from a blob: URL.
  */
 export function registerAdminConsole(server: Server): void {
   registerStaticPage(server, {
