@@ -1,9 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { nanoid } from 'nanoid';
 import { registerAdminRoutes } from './admin/adminRoutes.js';
-import { registerAdminConsole } from './admin/console/registerAdminConsole.js';
 import { registerAgentRoutes } from './agent/agentRoutes.js';
-import { registerAgentConsole } from './agent/console/registerAgentConsole.js';
 import { createAssistant } from './assistant/createAssistant.js';
 import { createAdapter } from './bot/adapter.js';
 import { createBotEndpoint } from './bot/botEndpoint.js';
@@ -26,7 +24,7 @@ import { createWebhookNotifier, noopNotifier } from './outbound/webhookNotifier.
 import { LocalRecognizer } from './recognizer/localRecognizer.js';
 import { openStores, type StateStorage, type Stores } from './stores/openStores.js';
 import type { TranscriptStore } from './transcripts/types.js';
-import { registerWebChat } from './web/registerWebChat.js';
+import { registerAdminConsole, registerAgentConsole, registerWebChat } from './web/pages.js';
 
 export interface App {
   server: HttpServer['server'];

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Request, Response, Server } from 'restify';
 import { projectRoot } from '../paths.js';
 
@@ -27,13 +26,11 @@ const COMMON_HEADERS = {
 };
 
 /**
- * A page's file: beside `dir` when running from src/ (tsx, tests), else in `src/<srcFolder>` under the project
- * root, for dist/, where tsc emits the compiled modules only and none of the HTML, CSS or browser scripts.
+ * A browser file under src/web/: read from the sources in every mode, since tsc emits the compiled modules only
+ * (none of the HTML, CSS or browser scripts) and dist/ has no copy of them.
  */
-function readAsset(dir: string, srcFolder: string, name: string): Buffer {
-  const beside = path.join(dir, name);
-  const file = existsSync(beside) ? beside : path.join(projectRoot(), 'src', ...srcFolder.split('/'), name);
-  return readFileSync(file);
+export function webFile(folder: string, name: string): string {
+  return path.join(projectRoot(), 'src', 'web', folder, name);
 }
 
 const ASSET_TYPES: Record<string, string> = {
@@ -50,47 +47,44 @@ function serveAsset(server: Server, route: string, body: Buffer): void {
   });
 }
 
-/** The folder of the files every console page shares, relative to src/. */
-const SHARED_FOLDER = 'web/shared';
-
 /**
- * What every console page links before its own files: `/assets/console-base.css` (layout, controls, sign-in form,
- * panels) and `/assets/console-auth.js` (the sign-in form and the token kept in sessionStorage). Served once
- * per server, however many pages ask for them: restify refuses a route declared twice.
+ * What every console page uses besides its own files, from src/web/shared/: `/assets/console-base.css` (layout,
+ * controls, sign-in form, panels), and the modules its scripts import: `/assets/console-auth.js` (the sign-in form
+ * and the token kept in sessionStorage) and `/assets/dom.js` (finding and building elements). Served once per
+ * server, however many pages ask for them: restify refuses a route declared twice.
  */
-const SHARED_ASSETS = ['console-base.css', 'console-auth.js'] as const;
+const SHARED_ASSETS = ['console-base.css', 'console-auth.js', 'dom.js'] as const;
 const withSharedAssets = new WeakSet<Server>();
 
 function registerSharedAssets(server: Server): void {
   if (withSharedAssets.has(server)) return;
   withSharedAssets.add(server);
-  const dir = fileURLToPath(new URL(`../${SHARED_FOLDER}/`, import.meta.url));
-  for (const name of SHARED_ASSETS) serveAsset(server, `/assets/${name}`, readAsset(dir, SHARED_FOLDER, name));
+  for (const name of SHARED_ASSETS) serveAsset(server, `/assets/${name}`, readFileSync(webFile('shared', name)));
 }
 
 export interface StaticPage {
-  /** Where the page is served, e.g. `/agent` (also with a trailing slash); its script and styles are under it. */
+  /** Where the page is served, e.g. `/agent` (also with a trailing slash); its scripts and styles are under it. */
   route: string;
-  /** The registering module's `import.meta.url`: in src/, the page's files lie beside it. */
-  moduleUrl: string;
-  /** The same folder relative to src/, e.g. `agent/console`, for running from dist/. */
-  srcFolder: string;
-  /** The page's own script and stylesheet, beside its index.html, served at `${route}/${name}`. */
-  script: string;
+  /** The page's folder under src/web/, e.g. `agent`, holding its index.html, scripts and stylesheet. */
+  folder: string;
+  /**
+   * The page's own scripts in that folder, served at `${route}/<name>`: the one its index.html loads and every
+   * module that one imports. An allow-list: no other file of the folder is served.
+   */
+  scripts: readonly string[];
+  /** Its stylesheet in that folder, served at `${route}/<name>`. */
   styles: string;
 }
 
 /**
  * Serves a console page: `GET route` (and `route/`) the page's index.html with a strict CSP and no-store, its
- * script and stylesheet at `route/<name>`, and the files all console pages share under /assets/. Every file is
+ * scripts and stylesheet at `route/<name>`, and the files all console pages share under /assets/. Every file is
  * read once, here, and served with nosniff and no-referrer. The page holds no data itself: it talks to its API
  * with a bearer token kept in the tab's sessionStorage.
  */
-export function registerStaticPage(server: Server, { route, moduleUrl, srcFolder, script, styles }: StaticPage): void {
-  const dir = path.dirname(fileURLToPath(moduleUrl));
-  const page = readAsset(dir, srcFolder, 'index.html');
-  const scriptBody = readAsset(dir, srcFolder, script);
-  const stylesBody = readAsset(dir, srcFolder, styles);
+export function registerStaticPage(server: Server, { route, folder, scripts, styles }: StaticPage): void {
+  const page = readFileSync(webFile(folder, 'index.html'));
+  const assets = [...scripts, styles].map((name) => ({ name, body: readFileSync(webFile(folder, name)) }));
   registerSharedAssets(server);
 
   const sendPage = async (_req: Request, res: Response) => {
@@ -103,6 +97,5 @@ export function registerStaticPage(server: Server, { route, moduleUrl, srcFolder
   };
   server.get(route, sendPage);
   server.get(`${route}/`, sendPage);
-  serveAsset(server, `${route}/${script}`, scriptBody);
-  serveAsset(server, `${route}/${styles}`, stylesBody);
+  for (const { name, body } of assets) serveAsset(server, `${route}/${name}`, body);
 }

@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAdminConsole } from '../../src/admin/console/registerAdminConsole.js';
+import { registerAdminConsole } from '../../src/web/pages.js';
 import { projectRoot } from '../../src/paths.js';
 import type { BranchStats, ConversationOutcome, ConversationSummary, TranscriptEntry } from '../../src/transcripts/types.js';
 import { skipBrowserTests } from '../helpers/browser.js';
-import { serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
+import { pageScripts, serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
 
 // Only the admin page's own routes plus a small in-test fake of the admin API (docs/admin-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
@@ -207,11 +207,16 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     expect(html).not.toMatch(/\sstyle=|<style/); // no inline style either
     expect(html).not.toMatch(/\son[a-z]+=/i); // no inline handlers
     expect((await fetch(`${url}/admin/`)).status).toBe(200);
-    const script = await fetch(`${url}/admin/admin.js`);
-    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
-    const source = await script.text();
-    expect(source).toContain("'use strict'");
-    expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    // The page's script and every module it imports: served as scripts, strict, and never writing HTML.
+    const scripts = await pageScripts(`${url}/admin`);
+    expect(scripts.map((s) => new URL(s.url).pathname)).toContain('/admin/admin.js');
+    for (const { url: scriptUrl, status, headers, source, module } of scripts) {
+      expect(status, scriptUrl).toBe(200);
+      expect(headers.get('content-type'), scriptUrl).toMatch(/^text\/javascript/);
+      expect(headers.get('x-content-type-options'), scriptUrl).toBe('nosniff');
+      expect(module || source.includes("'use strict'"), `${scriptUrl} runs as strict code`).toBe(true);
+      expect(source, scriptUrl).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    }
     const styles = await fetch(`${url}/admin/admin.css`);
     expect(styles.headers.get('content-type')).toMatch(/^text\/css/);
     expect(styles.headers.get('x-content-type-options')).toBe('nosniff');

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAgentConsole } from '../../src/agent/console/registerAgentConsole.js';
+import { registerAgentConsole } from '../../src/web/pages.js';
 import { projectRoot } from '../../src/paths.js';
 import type { TicketFieldName } from '../../src/tickets/fields.js';
 import type { CaseSummary } from '../../src/tickets/summary.js';
 import type { Priority, Ticket, TicketMessage } from '../../src/tickets/ticket.js';
 import { skipBrowserTests } from '../helpers/browser.js';
-import { serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
+import { pageScripts, serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
 
 // Only the console's own routes plus a small in-test fake of the agent API (docs/agent-api.md), so the page is
 // tested on its own while the real API and the rest of the app change around it.
@@ -182,9 +182,16 @@ describe.skipIf(skipBrowserTests)('agent console page in Chromium (fake agent AP
     const html = await page.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
     expect(html).not.toMatch(/\sstyle=|<style/); // no inline style either
-    const script = await fetch(`${url}/agent/console.js`);
-    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect(await script.text()).toContain("'use strict'");
+    // The page's script and every module it imports: served as scripts, strict, and never writing HTML.
+    const scripts = await pageScripts(`${url}/agent`);
+    expect(scripts.map((s) => new URL(s.url).pathname)).toContain('/agent/console.js');
+    for (const { url: scriptUrl, status, headers, source, module } of scripts) {
+      expect(status, scriptUrl).toBe(200);
+      expect(headers.get('content-type'), scriptUrl).toMatch(/^text\/javascript/);
+      expect(headers.get('x-content-type-options'), scriptUrl).toBe('nosniff');
+      expect(module || source.includes("'use strict'"), `${scriptUrl} runs as strict code`).toBe(true);
+      expect(source, scriptUrl).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    }
     const styles = await fetch(`${url}/agent/console.css`);
     expect(styles.headers.get('content-type')).toMatch(/^text\/css/);
     expect(styles.headers.get('x-content-type-options')).toBe('nosniff');

@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
-import { projectRoot } from '../paths.js';
+import { registerStaticPage, webFile } from '../http/staticPages.js';
+
+// The browser pages, one folder each beside this module: chat/ (the Web Chat page at /), agent/ (/agent),
+// admin/ (/admin), and shared/ (what both consoles use, under /assets/). Their scripts are served as written;
+// tsconfig.web.json type-checks them.
 
 /**
  * Web Chat styles itself with emotion (<style> tags) and inline style attributes, hence 'unsafe-inline' for
@@ -29,12 +32,6 @@ function contentSecurityPolicy(base: string): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-}
-
-/** The page's assets live beside this module in src/, or under the project root when running from dist/. */
-function webAsset(name: string): string {
-  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), name);
-  return existsSync(beside) ? beside : path.join(projectRoot(), 'src', 'web', name);
 }
 
 /** The installed botframework-webchat (its package.json is not exported, so walk up from its entry point). */
@@ -72,8 +69,8 @@ interface Bundle {
 export function registerWebChat(server: Server, publicBase: (host: string | undefined) => string): void {
   const webChat = findWebChat();
   const version = encodeURIComponent(webChat?.version ?? 'missing');
-  const page = readFileSync(webAsset('index.html'), 'utf8').replaceAll('{{WEBCHAT_VERSION}}', version);
-  const chatScript = readFileSync(webAsset('chat.js'));
+  const page = readFileSync(webFile('chat', 'index.html'), 'utf8').replaceAll('{{WEBCHAT_VERSION}}', version);
+  const chatScript = readFileSync(webFile('chat', 'chat.js'));
   // Read and compressed on first request: 3.9 MB that tests and bot-only deployments never ask for.
   let bundle: Promise<Bundle> | undefined;
 
@@ -117,5 +114,39 @@ export function registerWebChat(server: Server, publicBase: (host: string | unde
       Vary: 'Accept-Encoding',
       ...(useGzip ? { 'Content-Encoding': 'gzip' } : {}),
     });
+  });
+}
+
+/**
+ * `GET /agent` serves the agent console, a static page over the agent API (docs/agent-api.md), with its
+ * modules under `/agent/` (the page loads `console.js`, which imports the rest and the shared ones under
+ * /assets/) and its styles at `/agent/console.css`. The page holds no data itself; the agent's token stays in the
+ * tab's sessionStorage and goes to the API as a bearer token.
+ */
+export function registerAgentConsole(server: Server): void {
+  registerStaticPage(server, {
+    route: '/agent',
+    folder: 'agent',
+    scripts: ['console.js', 'api.js', 'state.js', 'format.js', 'queue.js', 'summary.js', 'chat.js', 'ticket.js', 'actions.js'],
+    styles: 'console.css',
+  });
+}
+
+/**
+ * `GET /admin` serves the admin page (conversation transcripts, outcomes, analytics and export), a static page
+ * over the admin API (docs/admin-api.md), with its modules under `/admin/` (the page loads `admin.js`, which
+ * imports the rest and the shared ones under /assets/) and its styles at `/admin/admin.css`. The page holds no
+ * data itself; the admin's token stays in the tab's sessionStorage and goes to the API as a bearer token. Exports
+ * are fetched with that token and saved from a blob: URL.
+ */
+export function registerAdminConsole(server: Server): void {
+  registerStaticPage(server, {
+    route: '/admin',
+    folder: 'admin',
+    scripts: [
+      'admin.js', 'api.js', 'state.js', 'format.js', 'markdown.js', 'transcript.js', 'list.js', 'analytics.js', 'filters.js',
+      'delete.js', 'export.js',
+    ],
+    styles: 'admin.css',
   });
 }

@@ -1,5 +1,7 @@
+// @ts-check
 // Starts Web Chat against this server's local Direct Line. A separate file (not an inline script) so the
-// page's Content-Security-Policy can forbid inline scripts.
+// page's Content-Security-Policy can forbid inline scripts. A classic script, run after the Web Chat bundle
+// (both deferred), which puts window.WebChat there: see webchat.d.ts.
 (function () {
   'use strict';
 
@@ -9,6 +11,7 @@
   // One id per browser tab, kept across reloads, so the bot's per-user data stays with this person.
   // getRandomValues works on plain http too (randomUUID needs a secure context).
   function userId() {
+    /** @type {string | null} */
     var id;
     try {
       id = sessionStorage.getItem(USER_KEY);
@@ -17,7 +20,7 @@
     }
     if (!id) {
       var bytes = crypto.getRandomValues(new Uint8Array(9));
-      id = 'u_' + Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+      id = 'u_' + Array.from(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
       try {
         sessionStorage.setItem(USER_KEY, id);
       } catch (e) {
@@ -27,12 +30,13 @@
     return id;
   }
 
+  /** @param {string} message */
   function showError(message) {
     var p = document.createElement('p');
     p.className = 'notice';
     p.setAttribute('role', 'alert');
     p.textContent = message;
-    root.replaceChildren(p);
+    if (root) root.replaceChildren(p);
   }
 
   function typingDots() {
@@ -44,6 +48,7 @@
     return 'data:image/svg+xml,' + encodeURIComponent(svg);
   }
 
+  /** @type {WebChatStyleOptions} */
   var styleOptions = {
     hideUploadButton: true,
     sendBoxTextWrap: true,
@@ -83,6 +88,7 @@
 
   async function start() {
     if (!window.WebChat) throw new Error('webchat.js did not load');
+    if (!root) throw new Error('the page has no #webchat');
     var id = userId();
     var response = await fetch('/directline/tokens/generate', {
       method: 'POST',
@@ -90,7 +96,9 @@
       body: JSON.stringify({ user: { id: id } }),
     });
     if (!response.ok) throw new Error('token request failed with ' + response.status);
-    var token = (await response.json()).token;
+    /** @type {{ token: string }} what POST /directline/tokens/generate answers (Direct Line 3.0) */
+    var generated = await response.json();
+    var token = generated.token;
     var directLine = window.WebChat.createDirectLine({
       domain: location.origin + '/directline',
       token: token,
@@ -108,7 +116,7 @@
     );
   }
 
-  start().catch(function (err) {
+  start().catch(function (/** @type {unknown} */ err) {
     console.error(err);
     showError('The chat could not start. Please reload the page; if it keeps failing, contact your help desk.');
   });
