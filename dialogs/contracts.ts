@@ -33,7 +33,7 @@ export function setTurnInfo(context: TurnContext, turn: TurnInfo): void {
 }
 
 export function turnOf(context: TurnContext): TurnInfo {
-  const turn = context.turnState.get(TURN_INFO) as TurnInfo | undefined;
+  const turn = context.turnState.get<TurnInfo | undefined>(TURN_INFO);
   if (!turn) throw new Error('No turn info: turns must run through HelpdeskBot.run or runSignal');
   return turn;
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { nanoid } from 'nanoid';
 import { registerAdminRoutes } from './admin/adminRoutes.js';
 import { registerAgentRoutes } from './agent/agentRoutes.js';
@@ -204,7 +203,7 @@ async function listen({ server }: HttpServer, config: Config, address: Listening
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   address.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   address.ownHosts = ownHostNames(port, config.host);

@@ -8,10 +8,10 @@ class CountingAuthentication extends BotFrameworkAuthentication {
   built = 0;
 
   private factory(): ConnectorFactory {
-    const outer = this;
+    const count = (): number => (this.built += 1);
     return new (class extends ConnectorFactory {
       async create(serviceUrl: string): Promise<ConnectorClient> {
-        outer.built += 1;
+        count();
         return { conversations: { sdkClientFor: serviceUrl } } as unknown as ConnectorClient;
       }
     })();

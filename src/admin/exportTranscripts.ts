@@ -24,7 +24,7 @@ export async function exportJsonl(store: TranscriptStore, filter: ConversationFi
 
 // A cell starting with = + - @ is run as a formula by spreadsheet apps, and so is one whose formula follows
 // leading white space or line breaks (some apps trim them): user text must never be.
-const inert = (value: unknown): string => {
+const inert = (value: string | number | null | undefined): string => {
   const s = value === undefined || value === null ? '' : String(value);
   return /^[\s]*[=+\-@]|^[\t\r\n]/.test(s) ? `'${s}` : s;
 };

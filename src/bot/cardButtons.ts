@@ -8,6 +8,6 @@ export function cardButtonTitles(attachments: Partial<Attachment>[] | undefined)
   return (attachments ?? []).flatMap((a) => {
     const content = (a.content ?? {}) as AdaptiveContent;
     const sets = Array.isArray(content.body) ? content.body.filter((e) => e?.type === 'ActionSet').flatMap((e) => e.actions ?? []) : [];
-    return [...(content.buttons ?? []), ...(content.actions ?? []), ...sets].map((b) => String(b.title ?? ''));
+    return [...(content.buttons ?? []), ...(content.actions ?? []), ...sets].map((b) => (typeof b.title === 'string' ? b.title : ''));
   });
 }

@@ -49,6 +49,8 @@ export class ProactiveChannel implements UserChannel, SignalTurns {
   }
 
   private reference(link: ConversationLink): Partial<ConversationReference> {
-    return link.reference as Partial<ConversationReference>;
+    // The reference the channel gave, stored as plain JSON on the ticket (see turnInfoOf).
+    const reference: Partial<ConversationReference> = link.reference;
+    return reference;
   }
 }

@@ -1,4 +1,5 @@
 // Bidi overrides and other invisible controls can make a pasted value display differently from what it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** One line of user-written text with control characters removed (for plain-text and markdown renderings). */

@@ -53,7 +53,7 @@ function loadNodes(dir: string, problems: string[]): { nodes: Map<string, TreeNo
       continue;
     }
     list.data.forEach((item, i) => {
-      const rawId = typeof item === 'object' && item && 'id' in item ? String((item as { id: unknown }).id) : `#${i + 1}`;
+      const rawId = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${i + 1}`;
       const parsed = treeNodeSchema.safeParse(item);
       if (!parsed.success) {
         problems.push(`${file}: node "${rawId}": ${describeIssues(parsed.error)}`);

@@ -74,7 +74,7 @@ const PROTECTED: Array<{ name: string; pattern: RegExp }> = [
   // Not part of a longer dotted run: 06.12.34.56.78 is a French phone number, 16.0.1234.5678 a version.
   {
     name: 'date',
-    pattern: /(?<![\w.\/])(?:\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})|\d{4}\/\d{1,2}\/\d{1,2})(?!\w|[./]\d)/g,
+    pattern: /(?<![\w./])(?:\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})|\d{4}\/\d{1,2}\/\d{1,2})(?!\w|[./]\d)/g,
   },
   // "error code 700016", "Error: 500121": the number after the word error is what support searches for.
   { name: 'error-code', pattern: /\berror(?:\s+code)?\s*(?:[:#=]|\s+is)?\s*(?:0x[0-9a-f]+|\d+)\b/gi },

@@ -119,7 +119,7 @@ const stripQuotePair = (s: string) => s.trim().replace(/^(["'`\u201c])([\s\S]*)(
 function prepareUserId(s: string): string {
   // "my email is alex@contoso.com" is a common answer; take the one address in it.
   const emails = s.replace(/^mailto:/i, '').match(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g) ?? [];
-  return emails.length === 1 ? emails[0]!.replace(/\.+$/, '') : s;
+  return emails.length === 1 ? emails[0].replace(/\.+$/, '') : s;
 }
 
 function prepareErrorCode(s: string): string {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Request, Response, Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAgentConsole } from '../../src/web/pages.js';

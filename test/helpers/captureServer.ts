@@ -51,16 +51,17 @@ export class CaptureServer {
   ) {}
 
   static async start(): Promise<CaptureServer> {
-    let self: CaptureServer | undefined;
-    const server = http.createServer((req, res) => self!.handle(req, res));
+    // The handler is bound before the server exists; it runs only once listening, after `self` is set.
+    const handler: { self?: CaptureServer } = {};
+    const server = http.createServer((req, res) => handler.self!.handle(req, res));
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    self = new CaptureServer(server, `http://127.0.0.1:${port}`);
-    return self;
+    handler.self = new CaptureServer(server, `http://127.0.0.1:${port}`);
+    return handler.self;
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -88,7 +89,7 @@ export class CaptureServer {
         this.other.push(`${req.method} ${url}`);
         return answer(200, { id: match[2] ?? randomId() });
       }
-      let activity: CapturedActivity = {};
+      let activity: CapturedActivity;
       try {
         activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CapturedActivity;
       } catch {

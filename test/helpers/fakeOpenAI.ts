@@ -70,7 +70,7 @@ export async function startFakeOpenAI(responder?: Responder): Promise<FakeOpenAI
       void (async () => {
         const body = JSON.parse(raw || '{}') as ReceivedRequest['body'];
         const user = body.messages?.find((m) => m.role === 'user')?.content ?? '{}';
-        let data: Record<string, unknown> = {};
+        let data: Record<string, unknown>;
         try {
           data = JSON.parse(user) as Record<string, unknown>;
         } catch {

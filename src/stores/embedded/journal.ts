@@ -20,7 +20,7 @@ export async function readJournal<T>(file: string): Promise<Map<string, { value?
       if (typeof line.key !== 'string') throw new Error('no key');
     } catch (err) {
       if (i === last) return;
-      throw new Error(`Store journal ${file}, line ${i + 1}: ${(err as Error).message}`);
+      throw new Error(`Store journal ${file}, line ${i + 1}: ${(err as Error).message}`, { cause: err });
     }
     changes.set(line.key, 'deleted' in line ? { deleted: true } : { value: line.value });
   });

@@ -39,7 +39,7 @@ export class EmbeddedStateStorage implements Storage {
    */
   write(changes: StoreItems): Promise<void> {
     const keys = Object.keys(changes);
-    const earlier = keys.map((key) => this.writing.get(key));
+    const earlier = keys.flatMap((key) => this.writing.get(key) ?? []);
     const done = Promise.allSettled(earlier).then(() => this.writeNow(changes));
     const settled = done.then(
       () => undefined,

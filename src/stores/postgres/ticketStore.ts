@@ -26,7 +26,7 @@ export class PgTicketStore implements TicketStore {
         [pgText(ticket.id), pgText(ticket.conversation.conversationId), ticket.status, ticket.userWaiting, toJsonb(ticket)],
       );
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`);
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`, { cause: err });
       throw err;
     }
   }

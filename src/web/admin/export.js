@@ -23,6 +23,7 @@ function fileName(disposition, format) {
     }
   }
   if (!name) name = (/filename\s*=\s*"([^"]*)"/i.exec(header) || /filename\s*=\s*([^;\s]+)/i.exec(header) || [])[1] || '';
+  // eslint-disable-next-line no-control-regex -- control characters are what a file name must not hold
   name = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim();
   return name || `transcripts.${format}`;
 }

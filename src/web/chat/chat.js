@@ -15,7 +15,7 @@
     var id;
     try {
       id = sessionStorage.getItem(USER_KEY);
-    } catch (e) {
+    } catch {
       id = null; // storage disabled: a fresh id per load is still correct, just not remembered
     }
     if (!id) {
@@ -23,7 +23,7 @@
       id = 'u_' + Array.from(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
       try {
         sessionStorage.setItem(USER_KEY, id);
-      } catch (e) {
+      } catch {
         /* see above */
       }
     }
