@@ -8,198 +8,66 @@
  *
  * Every bug this fuzzer found is pinned by a deterministic regression case at the end of the file.
  */
-import net from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { redact } from '../../src/transcripts/redact.js';
-import { tempDir } from '../helpers/botHarness.js';
-import {
-  CaptureServer,
-  ChannelUser,
-  WENT_WRONG,
-  buttonTitles,
-  replyTexts,
-  type CapturedActivity,
-} from '../helpers/captureServer.js';
+import { ChannelUser, buttonTitles, replyTexts, type CaptureServer, type CapturedActivity } from '../helpers/captureServer.js';
 import { DirectLineUser } from '../helpers/directLineClient.js';
 import { checkStoreDocuments, freePort } from '../helpers/spawnBot.js';
-import { JSON_HEADERS, type Case, type DlConversation, type LiveContext } from './fuzz/case.js';
+import { redact, type App } from './fuzz/botModules.js';
+import { JSON_HEADERS, type Case, type LiveContext } from './fuzz/case.js';
+import { dlBotTexts, dlStart } from './fuzz/dlConversations.js';
 import { generateCases } from './fuzz/generate.js';
 import { deepJson } from './fuzz/hostile.js';
+import { judge, type Outcome } from './fuzz/judge.js';
+import { startLiveContext } from './fuzz/liveContext.js';
+import { report } from './fuzz/report.js';
 import { Rng } from './fuzz/rng.js';
-import { ADMIN, AGENT, MAX_BODY } from './fuzz/settings.js';
+import { send } from './fuzz/send.js';
+import { startFuzzServers, type FuzzServers } from './fuzz/servers.js';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Date.now() ^ (process.pid << 10)) >>> 0;
-const REQUEST_TIMEOUT_MS = 15_000;
 const WORKERS = 8;
-/** Statuses a hostile request may get (the brief: never a 5xx). */
-const ALLOWED = new Set([200, 201, 202, 204, 400, 401, 403, 404, 405, 413, 415, 429]);
 
-// ---------------------------------------------------------------------------------------------------------------
-// The run
-// ---------------------------------------------------------------------------------------------------------------
-
-interface Outcome {
-  c: Case;
-  statuses: (number | string)[];
-  ms: number;
-  violations: string[];
-}
-
-/** The bot endpoint without an app id or local channel (anonymous, replies to the capture server), and the consoles' APIs. */
+let servers: FuzzServers;
 let app: App;
-/** The local Direct Line and its connector, where the bot endpoint takes nothing but the channel's own activities. */
 let dlApp: App;
 let capture: CaptureServer;
-let dataDir: string;
-let dlDataDir: string;
-const logLines: string[] = [];
 const outcomes: Outcome[] = [];
 let prototypeBefore: string[] = [];
 
 beforeAll(async () => {
   prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
-  capture = await CaptureServer.start();
-  dataDir = tempDir('mfa-fuzz-');
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logLines.push(line);
-      done();
-    },
-  });
-  const config = (localDirectLine: boolean, dir: string) =>
-    loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-      LOCAL_DIRECTLINE: String(localDirectLine),
-      ALLOWED_SERVICE_URLS: capture.url,
-      MAX_BODY_BYTES: String(MAX_BODY),
-      AGENT_TOKENS: `fuzzagent:${AGENT}`,
-      ADMIN_TOKENS: `fuzzadmin:${ADMIN}`,
-      RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000',
-      RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
-      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
-      DIRECTLINE_CONVERSATIONS_PER_CLIENT: '10000',
-      DIRECTLINE_MAX_CONVERSATIONS: '10000',
-    });
-  dlDataDir = tempDir('mfa-fuzz-dl-');
-  [app, dlApp] = await Promise.all([
-    startApp(config(false, dataDir), { logger: createLogger('warn', sink) }),
-    startApp(config(true, dlDataDir), { logger: createLogger('warn', sink) }),
-  ]);
+  servers = await startFuzzServers();
+  ({ app, dlApp, capture } = servers);
 });
 
 afterAll(async () => {
-  await Promise.all([app?.close(), dlApp?.close()]);
-  await capture?.close();
+  await servers?.close();
 });
 
-/** Which app a surface lives on. */
-const appFor = (c: Case): App => (c.surface === 'directline' || c.surface === 'connector' || c.surface === 'upgrade' ? dlApp : app);
-
-/** A raw upgrade request: the status line the server answered with, and whether it closed the socket after. */
-function sendUpgrade(base: string, path: string, headers: Record<string, string>): Promise<{ status: number | string; body: string; ms: number }> {
-  const started = Date.now();
-  const { port } = new URL(base);
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port), '127.0.0.1', () => {
-      const lines = [`GET ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
-      for (const [k, v] of Object.entries(headers)) if (v) lines.push(`${k}: ${v}`);
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    });
-    let answer = '';
-    let status: number | string = 'timeout';
-    const timer = setTimeout(() => finish('timeout (socket kept open)'), 5_000);
-    const finish = (why?: string): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ status: why ?? status, body: answer.slice(0, 200), ms: Date.now() - started });
-    };
-    socket.on('data', (d) => {
-      answer += d.toString('latin1');
-      const line = /^HTTP\/1\.1 (\d{3})/.exec(answer);
-      if (line) status = Number(line[1]);
-      // An answered upgrade must also be closed: wait for the server to end the socket.
-      if (typeof status === 'number' && status === 101) finish();
-    });
-    socket.on('error', () => finish(typeof status === 'number' ? undefined : 'network error'));
-    socket.on('close', () => finish(typeof status === 'number' ? undefined : 'closed without an answer'));
-  });
-}
-
-async function send(c: Case, ctx: LiveContext): Promise<{ status: number | string; body: string; ms: number }> {
-  const started = Date.now();
-  const path = typeof c.path === 'function' ? c.path(ctx) : c.path;
-  const headers = typeof c.headers === 'function' ? c.headers(ctx) : c.headers;
-  const body = typeof c.body === 'function' ? c.body(ctx) : c.body;
-  if (c.surface === 'upgrade') return sendUpgrade(dlApp.url, path, headers);
-  try {
-    const res = await fetch(`${appFor(c).url}${path}`, { method: c.method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, signal: AbortSignal.timeout(c.timeoutMs ?? REQUEST_TIMEOUT_MS) });
-    const text = await res.text();
-    return { status: res.status, body: text, ms: Date.now() - started };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return { status: e.name === 'TimeoutError' ? 'timeout' : `network:${e.cause?.code ?? e.message}`, body: '', ms: Date.now() - started };
-  }
-}
-
-async function dlStart(userId: string): Promise<DlConversation> {
-  const res = await fetch(`${dlApp.url}/directline/conversations`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ user: { id: userId } }) });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { conversationId: string; token: string };
-  return { id: body.conversationId, token: body.token, userId };
-}
-
-async function dlBotTexts(conversation: DlConversation): Promise<string[]> {
-  const res = await fetch(`${dlApp.url}/directline/conversations/${conversation.id}/activities`, { headers: { authorization: `Bearer ${conversation.token}` } });
-  expect(res.status).toBe(200);
-  const page = (await res.json()) as { activities: { from: { id: string; role?: string }; text?: string }[] };
-  return page.activities.filter((a) => a.from.role !== 'user' && a.from.id !== conversation.userId).map((a) => a.text ?? '');
-}
-
-/** Files a real ticket through the bot endpoint, so the agent API fuzz meets one. */
-async function fileTicket(): Promise<string> {
-  const u = new ChannelUser(app.url, capture, `fz-ticket-${SEED}`);
-  await u.join();
-  for (const text of ['my code never arrives', 'talk to a person', 'alex@contoso.com', 'The code never arrives']) await u.say(text);
-  let turn = await u.say('skip');
-  for (let i = 0; i < 8 && !replyTexts(turn.replies).includes('Is everything right?'); i += 1) turn = await u.say('skip');
-  const sent = await u.say('Send to the help desk');
-  const id = /\*\*(MFA-[A-Z0-9]{6})\*\*/.exec(replyTexts(sent.replies))?.[1];
-  expect(id, replyTexts(sent.replies)).toBeDefined();
-  return id!;
-}
-
-function judge(c: Case, statuses: (number | string)[], bodies: string[], replies: CapturedActivity[], dlTexts: string[] | undefined): string[] {
-  const problems: string[] = [];
-  for (const status of statuses) {
-    if (typeof status !== 'number') problems.push(`no answer (${status})`);
-    else if (!ALLOWED.has(status)) problems.push(`status ${status}`);
-    else if (c.expect && !c.expect.includes(status)) problems.push(`status ${status}, expected ${c.expect.join('/')}`);
-    if (typeof status === 'number' && status >= 200 && status < 300 && c.mayPass === false) problems.push(`ACCESS: ${status} without a valid credential`);
-  }
-  const ok = statuses.every((s) => typeof s === 'number' && s >= 200 && s < 300);
-  if (c.surface === 'messages' && ok) {
-    let seen = replies;
-    if (c.inlineReplies) {
-      try {
-        seen = [...replies, ...((JSON.parse(bodies[0] || '{}') as { activities?: CapturedActivity[] }).activities ?? [])];
-      } catch {
-        problems.push('expectReplies body is not JSON');
+/** WORKERS concurrent workers take the cases in order; each outcome is judged as it comes. */
+async function sendAll(cases: Case[], ctx: LiveContext): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < cases.length) {
+      const c = cases[next]!;
+      next += 1;
+      const since = c.conversationId ? capture.count(c.conversationId) : 0;
+      const statuses: (number | string)[] = [];
+      const bodies: string[] = [];
+      const t0 = Date.now();
+      for (let r = 0; r < (c.repeat ?? 1); r += 1) {
+        const res = await send(c, ctx, servers);
+        statuses.push(res.status);
+        bodies.push(res.body);
       }
-      if (seen.length === 0) problems.push('expectReplies: no replies in the body');
+      const replies = c.conversationId ? capture.repliesOf(c.conversationId, since) : [];
+      const freshConv = c.dlCheck !== undefined ? ctx.fresh.get(c.dlCheck) : undefined;
+      const dlTexts = freshConv && statuses[0] === 200 ? await dlBotTexts(dlApp.url, freshConv) : undefined;
+      const violations = judge(c, statuses, bodies, replies, dlTexts);
+      outcomes.push({ c, statuses, ms: Date.now() - t0, violations });
     }
-    const wrong = seen.filter((r) => WENT_WRONG.test(r.text ?? ''));
-    if (wrong.length) problems.push('bot answered "something went wrong"');
-    if (c.wantsReply && seen.length === 0) problems.push('2xx but the bot sent no reply (silently dropped)');
-  }
-  if (dlTexts && dlTexts.some((t) => WENT_WRONG.test(t))) problems.push('Direct Line: bot answered "something went wrong"');
-  return problems;
+  };
+  await Promise.all(Array.from({ length: WORKERS }, worker));
 }
 
 describe(`fuzzing every public surface (seed ${SEED})`, () => {
@@ -208,70 +76,9 @@ describe(`fuzzing every public surface (seed ${SEED})`, () => {
     const started = Date.now();
     const closedPort = await freePort();
     const cases = generateCases(new Rng(SEED), capture.url, closedPort);
-
-    const ticketId = await fileTicket();
-    const dl = await Promise.all(Array.from({ length: 4 }, (_, i) => dlStart(`dl-user-${i}`)));
-    const transcriptIds = (await app.transcripts.search({}, { offset: 0, limit: 20 }, new Date())).items.map((x) => x.conversationId);
-    const fresh = new Map<number, DlConversation>();
-    await Promise.all(cases.filter((c) => c.dlCheck !== undefined).map(async (c) => fresh.set(c.dlCheck!, await dlStart(`dl-fresh-${c.n}`))));
-    const ctx: LiveContext = { dl, fresh, ticketId, transcriptIds };
-
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < cases.length) {
-        const c = cases[next]!;
-        next += 1;
-        const since = c.conversationId ? capture.count(c.conversationId) : 0;
-        const statuses: (number | string)[] = [];
-        const bodies: string[] = [];
-        const t0 = Date.now();
-        for (let r = 0; r < (c.repeat ?? 1); r += 1) {
-          const res = await send(c, ctx);
-          statuses.push(res.status);
-          bodies.push(res.body);
-        }
-        const replies = c.conversationId ? capture.repliesOf(c.conversationId, since) : [];
-        const freshConv = c.dlCheck !== undefined ? fresh.get(c.dlCheck) : undefined;
-        const dlTexts = freshConv && statuses[0] === 200 ? await dlBotTexts(freshConv) : undefined;
-        const violations = judge(c, statuses, bodies, replies, dlTexts);
-        outcomes.push({ c, statuses, ms: Date.now() - t0, violations });
-      }
-    };
-    await Promise.all(Array.from({ length: WORKERS }, worker));
-
-    // Report: counts, status histogram per surface, slowest requests, known-bug hits.
-    const requests = outcomes.reduce((sum, o) => sum + o.statuses.length, 0);
-    const histogram: Record<string, Record<string, number>> = {};
-    for (const o of outcomes) for (const s of o.statuses) {
-      const h = (histogram[o.c.surface] ??= {});
-      h[String(s)] = (h[String(s)] ?? 0) + 1;
-    }
-    const perSurface = Object.fromEntries(Object.entries(histogram).map(([k, h]) => [k, Object.values(h).reduce((a, b) => a + b, 0)]));
-    const timing: Record<string, { n: number; total: number; max: number }> = {};
-    for (const o of outcomes) {
-      const key = `${o.c.surface}/${o.c.tags[0]!.split(/[:=]/)[0]}`;
-      const t = (timing[key] ??= { n: 0, total: 0, max: 0 });
-      t.n += 1;
-      t.total += o.ms;
-      t.max = Math.max(t.max, o.ms);
-    }
-    const timingText = Object.entries(timing).map(([k, t]) => `${k} n=${t.n} avg=${Math.round(t.total / t.n)} max=${t.max}`).join(' | ');
-    const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 3).map((o) => `#${o.c.n} ${o.c.tags.join(',')} ${o.ms}ms`);
-    const failed = outcomes.filter((o) => o.violations.length);
-    const turnErrors = logLines.filter((l) => l.includes('"unhandled error in turn"')).length;
-    const unrecovered = logLines.filter((l) => l.includes('"could not recover from turn error"')).length;
-    console.log(
-      `[fuzz] ${requests} requests (${JSON.stringify(perSurface)}) in ${Date.now() - started} ms\n` +
-        `[fuzz] statuses: ${JSON.stringify(histogram)}\n` +
-        `[fuzz] slowest: ${slowest.join(' | ')}\n` +
-        `[fuzz] ms per category: ${timingText}\n` +
-        `[fuzz] server log: ${turnErrors} "unhandled error in turn", ${unrecovered} "could not recover"`,
-    );
-    if (failed.length) {
-      const byKind = new Map<string, string[]>();
-      for (const o of failed) for (const v of o.violations) byKind.set(`${v} <- ${o.c.tags[0]}`, [...(byKind.get(`${v} <- ${o.c.tags[0]}`) ?? []), `#${o.c.n}`]);
-      console.log(`[fuzz] FAILED (seed ${SEED}):\n${[...byKind].map(([k, ns]) => `  ${ns.length}x ${k} (${ns.slice(0, 5).join(' ')})`).join('\n')}`);
-    }
+    const ctx = await startLiveContext(servers, cases, SEED);
+    await sendAll(cases, ctx);
+    const { requests, failed } = report(outcomes, servers.logLines, started, SEED);
 
     expect(outcomes.filter((o) => o.c.surface === 'messages').reduce((s, o) => s + o.statuses.length, 0)).toBeGreaterThanOrEqual(1000);
     expect(requests).toBeGreaterThanOrEqual(1500);
@@ -292,19 +99,19 @@ describe(`fuzzing every public surface (seed ${SEED})`, () => {
     const next = await u.say('No, still stuck');
     expect(replyTexts(next.replies)).toContain('Make sure the phone number saved on your account');
 
-    const dl = await dlStart('dl-after');
+    const dl = await dlStart(dlApp.url, 'dl-after');
     const post = await fetch(`${dlApp.url}/directline/conversations/${dl.id}/activities`, {
       method: 'POST',
       headers: { ...JSON_HEADERS, authorization: `Bearer ${dl.token}` },
       body: JSON.stringify({ type: 'message', text: 'My code, text or call never arrives', from: { id: dl.userId } }),
     });
     expect(post.status).toBe(200);
-    expect((await dlBotTexts(dl)).join('\n')).toContain("Let's check your phone");
+    expect((await dlBotTexts(dlApp.url, dl)).join('\n')).toContain("Let's check your phone");
 
-    const check = checkStoreDocuments(dataDir);
+    const check = checkStoreDocuments(servers.dataDir);
     expect(check.bad).toEqual([]);
     expect(check.documents + check.journalLines).toBeGreaterThan(100);
-    expect(checkStoreDocuments(dlDataDir).bad).toEqual([]);
+    expect(checkStoreDocuments(servers.dlDataDir).bad).toEqual([]);
 
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -382,7 +189,7 @@ describe('regression: hostile activities found by the fuzzer', () => {
     expect(replies[0]!.conversation).toEqual({ id: u.conversationId, tenantId: 't1' });
   });
   it('Direct Line: a field the bot endpoint would refuse is a 400 for the client, not a 502', async () => {
-    const dl = await dlStart('dl-kb-localtime');
+    const dl = await dlStart(dlApp.url, 'dl-kb-localtime');
     const res = await fetch(`${dlApp.url}/directline/conversations/${dl.id}/activities`, {
       method: 'POST',
       headers: { ...JSON_HEADERS, authorization: `Bearer ${dl.token}` },
@@ -450,13 +257,3 @@ describe('regression: cost of long messages', () => {
     expect(long / short).toBeLessThan(8);
   });
 });
-
-async function waitForTranscript(conversationId: string, done: (text: string) => boolean): Promise<string> {
-  // Transcript writes are not awaited by the middleware: give them a moment.
-  let text = '';
-  for (let i = 0; i < 20 && !done(text); i += 1) {
-    await new Promise((r) => setTimeout(r, 50));
-    text = JSON.stringify((await app.transcripts.get(conversationId))?.entries ?? []);
-  }
-  return text;
-}
