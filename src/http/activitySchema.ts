@@ -20,6 +20,16 @@ const headerSafeId = (what: string) =>
 const optionalString = (max = 1_000) => z.string().max(max, `longer than ${max} characters`).optional();
 
 /**
+ * Activity ids go into reply URLs (`.../activities/{replyToId}`), percent-encoded: a lone surrogate half cannot
+ * be encoded, so every reply of the turn would fail and the user would get silence.
+ */
+const activityId = z
+  .string()
+  .max(256, 'longer than 256 characters')
+  .refine((s) => !/\p{Cs}/u.test(s), 'must be well-formed Unicode (no lone surrogate halves)')
+  .optional();
+
+/**
  * Accounts and the conversation are copied into every reply. Channels add scalar fields of their own, which
  * travel on; nested values have no meaning in an address and are dropped, so a deep or huge one cannot make
  * every reply fail to serialise (or be refused by the connector) after the turn already ran.
@@ -57,7 +67,7 @@ export const withinDepth = <T extends z.ZodType>(schema: T) =>
 
 export const inboundActivitySchema = withinDepth(z.looseObject({
   type: z.string().min(1, 'type is required').max(64),
-  id: optionalString(256),
+  id: activityId,
   channelId: z.string().min(1, 'channelId is required').max(64),
   serviceUrl: z.url({ protocol: /^https?$/, message: 'serviceUrl must be an absolute http(s) URL (replies are sent there)' }).max(2_048),
   conversation: z
@@ -75,7 +85,7 @@ export const inboundActivitySchema = withinDepth(z.looseObject({
   locale: optionalString(64),
   timestamp: timestampSchema,
   localTimestamp: timestampSchema,
-  replyToId: optionalString(256),
+  replyToId: activityId,
   text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
   name: optionalString(256),
   entities: z.array(entitySchema).max(100).optional(),

@@ -64,6 +64,10 @@ describe('regression: hostile activities found by the fuzzer', () => {
     await refused('conversation.id', { conversation: { id: `fz-kb-💥-${Date.now()}` } });
     await refused('conversation.id', { conversation: { id: 'x'.repeat(600) } });
   });
+  it('an activity id that cannot go into a reply URL (a lone surrogate half: every reply failed, silence)', async () => {
+    await refused('id', { id: 'lone \ud800 surrogate \udfff' });
+    await refused('replyToId', { replyToId: '\udc00' });
+  });
   it('attachments that is not an array, a timestamp that is not a date', async () => {
     await refused('attachments', { attachments: 'x' });
     await refused('timestamp', { timestamp: 'yesterday-ish' });

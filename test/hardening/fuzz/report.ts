@@ -21,14 +21,17 @@ export function report(outcomes: Outcome[], logLines: string[], started: number,
   const timingText = Object.entries(timing).map(([k, t]) => `${k} n=${t.n} avg=${Math.round(t.total / t.n)} max=${t.max}`).join(' | ');
   const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 3).map((o) => `#${o.c.n} ${o.c.tags.join(',')} ${o.ms}ms`);
   const failed = outcomes.filter((o) => o.violations.length);
-  const turnErrors = logLines.filter((l) => l.includes('"unhandled error in turn"')).length;
+  const turnErrorLines = logLines.filter((l) => l.includes('"unhandled error in turn"'));
+  const turnErrors = turnErrorLines.length;
+  // The first one's message and stack say what broke; the count alone cannot be diagnosed after the fact.
+  const firstTurnError = turnErrorLines[0] ? ` (first: ${turnErrorLines[0].slice(0, 1_500)})` : '';
   const unrecovered = logLines.filter((l) => l.includes('"could not recover from turn error"')).length;
   console.log(
     `[fuzz] ${requests} requests (${JSON.stringify(perSurface)}) in ${Date.now() - started} ms\n` +
       `[fuzz] statuses: ${JSON.stringify(histogram)}\n` +
       `[fuzz] slowest: ${slowest.join(' | ')}\n` +
       `[fuzz] ms per category: ${timingText}\n` +
-      `[fuzz] server log: ${turnErrors} "unhandled error in turn", ${unrecovered} "could not recover"`,
+      `[fuzz] server log: ${turnErrors} "unhandled error in turn", ${unrecovered} "could not recover"${firstTurnError}`,
   );
   if (failed.length) {
     const byKind = new Map<string, string[]>();
