@@ -7,17 +7,25 @@
  *   stores: src/stores/{embedded,postgres}, behind the interfaces their callers own
  * The rules name what must never happen; everything else may.
  */
-const BOTBUILDER = '(^|/)node_modules/(botbuilder|botbuilder-core|botbuilder-dialogs|botbuilder-testing|botframework-connector|botframework-schema)/';
+const BOTBUILDER =
+  '(^|/)node_modules/(botbuilder|botbuilder-core|botbuilder-dialogs|botbuilder-testing|botframework-connector|botframework-schema)/';
 const SERVICES = '^src/(assistant|handoff|transcripts|tickets|tree|knowledge|recognizer)/';
 const EDGES = '^src/(http|directline|admin|agent|web|bot)/';
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'Modules that import each other cannot be read, tested or moved apart.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules that import each other cannot be read, tested or moved apart.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'botbuilder-only-in-the-bot-layer',
       severity: 'error',
-      comment: 'botbuilder is archived upstream: its types stay in src/bot, dialogs/ and the Storage implementations, so a port to its successor swaps only those.',
+      comment:
+        'botbuilder is archived upstream: its types stay in src/bot, dialogs/ and the Storage implementations, so a port to its successor swaps only those.',
       from: { path: '^(src|dialogs)/', pathNot: '^(src/bot/|dialogs/|src/stores/(embedded|postgres)/stateStorage\\.ts$)' },
       to: { path: BOTBUILDER },
     },
@@ -56,7 +64,8 @@ module.exports = {
       from: { path: '^src/stores/' },
       to: {
         path: `${EDGES}|^src/(assistant|handoff|tickets|transcripts|tree)/|^dialogs/`,
-        pathNot: '^src/(bot/turnLock|handoff/ticketStore|transcripts/(types|records|outcomeStore|analytics)|tickets/ticket|tree/types)\\.ts$',
+        pathNot:
+          '^src/(bot/turnLock|handoff/ticketStore|transcripts/(types|records|outcomeStore|analytics)|tickets/ticket|tree/types)\\.ts$',
       },
     },
     {
@@ -92,6 +101,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

@@ -6,7 +6,10 @@ export type ErrorKind = 'http' | 'timeout' | 'network' | 'unexpected';
 
 /** A failed turn or conversation; `unexpected` means the bot answered, but not as the script expected. */
 export class TurnError extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -63,11 +66,15 @@ export interface DriveResult {
 /** POST with a keep-alive agent: one socket per simulated user, as a channel would hold. */
 function post(agent: http.Agent, url: URL, body: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume(); // the body (empty for message turns) is not needed, but must be drained to reuse the socket
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume(); // the body (empty for message turns) is not needed, but must be drained to reuse the socket
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new TurnError('timeout', `no response within ${timeoutMs} ms`)));
     req.on('error', (err) => reject(err instanceof TurnError ? err : new TurnError('network', err.message)));
     req.end(body);

@@ -45,7 +45,8 @@ function positive(name: string, raw: string | undefined, fallback: number, min =
 function sizes(raw: string | undefined, fallback: number[]): number[] {
   if (raw === undefined) return fallback;
   const list = raw.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--sizes takes whole numbers like 1000,10000, got "${raw}"`);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0))
+    throw new Error(`--sizes takes whole numbers like 1000,10000, got "${raw}"`);
   return [...new Set(list)].sort((a, b) => a - b);
 }
 

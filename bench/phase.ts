@@ -33,9 +33,14 @@ interface Child {
   ready: Extract<ChildMessage, { type: 'ready' }>;
 }
 
-function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T, onOther?: (m: ChildMessage) => void): Promise<Extract<ChildMessage, { type: T }>> {
+function nextMessage<T extends ChildMessage['type']>(
+  child: ChildProcess,
+  type: T,
+  onOther?: (m: ChildMessage) => void,
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`the bench server had exited before sending "${type}"`));
+    if (child.exitCode !== null || child.signalCode !== null)
+      return reject(new Error(`the bench server had exited before sending "${type}"`));
     const onMessage = (m: ChildMessage): void => {
       if (m.type !== type) return onOther?.(m);
       child.off('message', onMessage).off('exit', onExit);
@@ -50,7 +55,11 @@ async function spawn(args: string[], log: (line: string) => void, target: number
   // Same Node flags for the bot and the echo, so the comparison differs only in the server code;
   // BENCH_SERVER_NODE_ARGS adds some to both, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = fork(SERVER, args, { execArgv: ['--import', 'tsx', '--no-deprecation', '--expose-gc', ...extra], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SERVER, args, {
+    execArgv: ['--import', 'tsx', '--no-deprecation', '--expose-gc', ...extra],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await nextMessage(child, 'ready', (m) => {
     if (m.type === 'progress') log(`    seeded ${m.seeded.toLocaleString('en-US')} / ${target.toLocaleString('en-US')}`);
   });
@@ -85,11 +94,26 @@ export async function runPhase(
   try {
     child = await spawn(args, log, p.stored);
     const { seed, tree } = child.ready;
-    const result: PhaseResult & { tree?: Tree } = { name: p.name, stored: p.stored, ...(p.rate ? { rate: p.rate } : {}), ...(tree ? { tree } : {}) };
+    const result: PhaseResult & { tree?: Tree } = {
+      name: p.name,
+      stored: p.stored,
+      ...(p.rate ? { rate: p.rate } : {}),
+      ...(tree ? { tree } : {}),
+    };
     if (seed) {
-      result.seed = { seeded: seed.seeded, ms: seed.ms, state: seed.state, ...(seed.restartMs !== undefined ? { restartMs: seed.restartMs } : {}), heapMb: seed.heapMb };
-      if (p.stored > 0) log(`    seeded ${seed.seeded.toLocaleString('en-US')} conversations in ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.seeded / Math.max(seed.ms / 1000, 0.001)).toLocaleString('en-US')}/s)`);
-      if (seed.restartMs !== undefined) log(`    restarted on them in ${(seed.restartMs / 1000).toFixed(1)} s; heap after start-up ${Math.round(seed.heapMb)} MB`);
+      result.seed = {
+        seeded: seed.seeded,
+        ms: seed.ms,
+        state: seed.state,
+        ...(seed.restartMs !== undefined ? { restartMs: seed.restartMs } : {}),
+        heapMb: seed.heapMb,
+      };
+      if (p.stored > 0)
+        log(
+          `    seeded ${seed.seeded.toLocaleString('en-US')} conversations in ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.seeded / Math.max(seed.ms / 1000, 0.001)).toLocaleString('en-US')}/s)`,
+        );
+      if (seed.restartMs !== undefined)
+        log(`    restarted on them in ${(seed.restartMs / 1000).toFixed(1)} s; heap after start-up ${Math.round(seed.heapMb)} MB`);
       if (!seed.complete) {
         result.skipped = `seeding stopped after ${o.seedBudget} s at ${seed.seeded.toLocaleString('en-US')} of ${p.stored.toLocaleString('en-US')}`;
         return result;

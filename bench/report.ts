@@ -23,7 +23,19 @@ export function percentile(sorted: number[], q: number): number {
 
 export function toRow(r: PhaseResult, echoTurnsPerSec: number | undefined): Row {
   const phase = r.rate ? `${r.name}, paced ${Math.round(r.rate)}/s` : `${r.name}, max`;
-  if (!r.drive) return { phase, stored: r.stored, turnsPerSec: NaN, ratio: undefined, p50: NaN, p95: NaN, p99: NaN, peakRssMb: NaN, errors: 0, note: r.skipped };
+  if (!r.drive)
+    return {
+      phase,
+      stored: r.stored,
+      turnsPerSec: NaN,
+      ratio: undefined,
+      p50: NaN,
+      p95: NaN,
+      p99: NaN,
+      peakRssMb: NaN,
+      errors: 0,
+      note: r.skipped,
+    };
   const d = r.drive;
   const sorted = [...d.latencies].sort((a, b) => a - b);
   const turnsPerSec = d.latencies.length / (d.windowMs / 1000);
@@ -60,14 +72,23 @@ export function markdownTable(rows: Row[]): string {
 export function describePhase(r: PhaseResult, row: Row): string[] {
   if (!r.drive) return [`  ${row.phase}: skipped (${r.skipped})`];
   const d = r.drive;
-  const outcomes = Object.entries(d.outcomes).map(([k, v]) => `${v} ${k}`).join(', ') || 'none finished';
+  const outcomes =
+    Object.entries(d.outcomes)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ') || 'none finished';
   const saturated = r.rate && row.turnsPerSec < 0.9 * r.rate ? ` (SATURATED: ${r.rate.toFixed(0)}/s offered)` : '';
   const lines = [
     `  ${row.phase}: ${num(row.turnsPerSec, 0)} turns/s${saturated}, p50 ${num(row.p50)} ms, p95 ${num(row.p95)} ms, p99 ${num(row.p99)} ms, peak RSS ${num(row.peakRssMb, 0)} MB, errors ${row.errors}`,
     `    conversations: ${outcomes}; replies after the HTTP response: ${d.repliesAfterResponse}`,
     `    server CPU ${num(r.serverCpuMsPerTurn ?? NaN, 2)} ms per turn (${num(d.replies / Math.max(1, d.turns), 2)} replies per turn); driver + capture used ${num(d.driverCores * 100, 0)}% of a core; load average ${num(r.load ?? NaN, 2)}`,
   ];
-  if (row.errors > 0) lines.push(`    errors: ${Object.entries(d.errors).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (row.errors > 0)
+    lines.push(
+      `    errors: ${Object.entries(d.errors)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   for (const e of d.examples) lines.push(`      e.g. ${e}`);
   return lines;
 }
@@ -87,7 +108,11 @@ export function targets(rows: Row[], sizes: number[]): Target[] {
   const verdict = (ok: boolean): 'PASS' | 'FAIL' => (ok ? 'PASS' : 'FAIL');
   const list: Target[] = [];
   if (echo && bot && bot.ratio !== undefined) {
-    list.push({ name: 'turns/s >= 0.5x echo (empty store)', verdict: verdict(bot.ratio >= 0.5), detail: `${num(bot.turnsPerSec, 0)} vs ${num(echo.turnsPerSec, 0)} = ${num(bot.ratio, 2)}x` });
+    list.push({
+      name: 'turns/s >= 0.5x echo (empty store)',
+      verdict: verdict(bot.ratio >= 0.5),
+      detail: `${num(bot.turnsPerSec, 0)} vs ${num(echo.turnsPerSec, 0)} = ${num(bot.ratio, 2)}x`,
+    });
   }
   const tenK = at(10_000);
   const tenKName = 'p99 < 20 ms with 10,000 stored';
@@ -100,7 +125,8 @@ export function targets(rows: Row[], sizes: number[]): Target[] {
     const [low, high] = [Math.min(...sizes), Math.max(...sizes)];
     const [a, b] = [at(low), at(high)];
     const name = `p99 flat (<= 1.5x) from ${low.toLocaleString('en-US')} to ${high.toLocaleString('en-US')} stored`;
-    if (a && b) list.push({ name, verdict: verdict(b.p99 <= 1.5 * a.p99), detail: `${num(a.p99)} -> ${num(b.p99)} ms = ${num(b.p99 / a.p99, 2)}x` });
+    if (a && b)
+      list.push({ name, verdict: verdict(b.p99 <= 1.5 * a.p99), detail: `${num(a.p99)} -> ${num(b.p99)} ms = ${num(b.p99 / a.p99, 2)}x` });
     else list.push({ name, verdict: 'FAIL', detail: rows.find((r) => r.stored === (a ? high : low))?.note ?? 'a phase did not run' });
   }
   const errors = rows.reduce((sum, r) => sum + r.errors, 0);

@@ -34,9 +34,11 @@ function seedingHopeless(stored: number, last: PhaseResult | undefined, budget: 
   if (last?.skipped) return `not tried: seeding ${count(last.stored)} already ran out of time`;
   const seed = last?.seed;
   if (!seed || seed.seeded === 0) return undefined;
-  const predicted = stored / (seed.seeded / Math.max(seed.ms, 1) * 1000);
+  const predicted = stored / ((seed.seeded / Math.max(seed.ms, 1)) * 1000);
   // The rate only falls as stores grow, so this estimate is optimistic: skipping on it never loses a result.
-  return predicted > budget ? `not tried: ~${Math.round(predicted)} s to seed at ${count(Math.round(seed.seeded / (seed.ms / 1000)))}/s, budget ${budget} s` : undefined;
+  return predicted > budget
+    ? `not tried: ~${Math.round(predicted)} s to seed at ${count(Math.round(seed.seeded / (seed.ms / 1000)))}/s, budget ${budget} s`
+    : undefined;
 }
 
 async function runAll(o: BenchOptions, capture: CaptureServer): Promise<{ results: PhaseResult[]; rows: Row[] }> {
@@ -89,7 +91,11 @@ async function main(): Promise<void> {
   }
   log(`\n${markdownTable(rows)}\n`);
   log('Targets');
-  for (const t of targets(rows, o.sizes.filter((n) => n > 0))) log(`  ${t.verdict}  ${t.name}: ${t.detail}`);
+  for (const t of targets(
+    rows,
+    o.sizes.filter((n) => n > 0),
+  ))
+    log(`  ${t.verdict}  ${t.name}: ${t.detail}`);
   log(`\n${loadLine('after')}\nTotal ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 }
 

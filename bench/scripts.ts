@@ -33,7 +33,10 @@ function rng(seed: number): () => number {
 
 const pick = <T>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)]!;
 const unexpected = (why: string, replies: Reply[]): TurnError =>
-  new TurnError('unexpected', `${why}; replies: ${JSON.stringify(replies.map((r) => r.text ?? `(${r.type}${r.name ? ` ${r.name}` : ''})`)).slice(0, 300)}`);
+  new TurnError(
+    'unexpected',
+    `${why}; replies: ${JSON.stringify(replies.map((r) => r.text ?? `(${r.type}${r.name ? ` ${r.name}` : ''})`)).slice(0, 300)}`,
+  );
 const buttonsOf = (reply: Reply | undefined): string[] => (reply?.suggestedActions?.actions ?? []).map((a) => String(a.title ?? ''));
 
 export function rootMenu(tree: Tree): string[] {
@@ -61,7 +64,9 @@ function respond(all: Reply[], plan: Plan, random: () => number): { text: string
   const replies = all.filter((r) => r.type !== 'typing');
   if (replies.length === 0) throw unexpected('no reply', all);
   const texts = replies.map((r) => r.text ?? '');
-  const broken = texts.find((t) => t.startsWith('Sorry, something went wrong') || t.includes(ui.notUnderstood) || t.startsWith("Sorry, I didn't catch that"));
+  const broken = texts.find(
+    (t) => t.startsWith('Sorry, something went wrong') || t.includes(ui.notUnderstood) || t.startsWith("Sorry, I didn't catch that"),
+  );
   if (broken !== undefined) throw unexpected('the bot did not understand or failed', replies);
   if (texts.some((t) => /ticket number is \*\*MFA-/.test(t))) return { done: 'escalated' };
   if (texts.some((t) => t.startsWith(ui.ratingThanks(5)))) return { done: 'resolved' };
@@ -92,7 +97,12 @@ export function botScript(tree: Tree): Script {
   const phrases = openers(tree);
   return async (session: Session) => {
     const random = rng(session.user * 100_003 + session.index);
-    const plan: Plan = { escalate: random() < 0.2, notFixedFirst: Math.floor(random() * 3), notFixedSoFar: 0, email: `u${session.user * 1000 + session.index}@contoso.com` };
+    const plan: Plan = {
+      escalate: random() < 0.2,
+      notFixedFirst: Math.floor(random() * 3),
+      notFixedSoFar: 0,
+      email: `u${session.user * 1000 + session.index}@contoso.com`,
+    };
     const welcome = await session.send({ type: 'conversationUpdate', membersAdded: [{ id: session.userId }] });
     const shown = buttonsOf(welcome.filter((r) => r.type !== 'typing').at(-1));
     if (!welcome.some((r) => r.text === tree.index.welcome) || menu.some((label) => !shown.includes(label))) {

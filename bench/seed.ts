@@ -62,7 +62,12 @@ function closedTicket(id: string, info: ConversationInfo, branch: TreeNode, emai
     extras: {},
     stepsTried: [{ node: branch.id, title: branch.title, outcome: 'not fixed' }],
     escalatedFrom: 'asked for a person',
-    conversation: { channelId: info.channelId, serviceUrl: 'http://127.0.0.1:9/', conversationId: info.conversationId, reference: { conversation: { id: info.conversationId } } },
+    conversation: {
+      channelId: info.channelId,
+      serviceUrl: 'http://127.0.0.1:9/',
+      conversationId: info.conversationId,
+      reference: { conversation: { id: info.conversationId } },
+    },
     createdAt: at(8),
     updatedAt: at(12),
     assignedTo: 'seed-agent',
@@ -85,24 +90,53 @@ function planConversation(app: SeedTarget, i: number, now: number): Planned {
   const option = root.options[i % root.options.length]!;
   const branch = nodes.get(option.goto)!;
   const escalated = i % 10 === 0;
-  const info: ConversationInfo = { conversationId: `seed-${i}`, channelId: 'webchat', userId: `seed-user-${i}`, userName: `Seed user ${i}` };
+  const info: ConversationInfo = {
+    conversationId: `seed-${i}`,
+    channelId: 'webchat',
+    userId: `seed-user-${i}`,
+    userName: `Seed user ${i}`,
+  };
   // Spread over the last 30 days (inside the retention period, so the purge leaves them alone).
   const start = now - DAY - ((i * 7_919_000) % (29 * DAY));
   const at = (k: number): string => new Date(start + k * 15_000).toISOString();
   const user = (k: number, text: string) => ({ at: at(k), role: 'user' as const, type: 'message', text });
-  const bot = (k: number, text: string, buttons?: string[]) => ({ at: at(k), role: 'bot' as const, type: 'message', text, ...(buttons ? { buttons } : {}) });
+  const bot = (k: number, text: string, buttons?: string[]) => ({
+    at: at(k),
+    role: 'bot' as const,
+    type: 'message',
+    text,
+    ...(buttons ? { buttons } : {}),
+  });
   const stepButtons = branch.type === 'choice' ? branch.options.map((o) => o.label) : ui.fixedChoices.map((c) => c.label);
   const email = `seed${i}@contoso.com`;
   const ticketId = escalated ? seedTicketId(i) : undefined;
   const entries = [
     { at: at(0), role: 'user' as const, type: 'conversationUpdate' },
     bot(1, index.welcome),
-    bot(2, root.text, root.options.map((o) => o.label)),
+    bot(
+      2,
+      root.text,
+      root.options.map((o) => o.label),
+    ),
     user(3, branch.examples[0] ?? option.label),
     bot(4, branch.text, stepButtons),
     ...(escalated
-      ? [user(5, 'talk to a person'), bot(6, index.escalation.intro), user(7, email), bot(8, `Done. Your ticket number is **${ticketId}**.`)]
-      : [user(5, ui.fixedChoices[0]!.label), bot(6, nodes.get(index.defaults.resolved)!.text), bot(7, ui.ratingPrompt, ui.ratingChoices.map((c) => c.label)), user(8, '5')]),
+      ? [
+          user(5, 'talk to a person'),
+          bot(6, index.escalation.intro),
+          user(7, email),
+          bot(8, `Done. Your ticket number is **${ticketId}**.`),
+        ]
+      : [
+          user(5, ui.fixedChoices[0]!.label),
+          bot(6, nodes.get(index.defaults.resolved)!.text),
+          bot(
+            7,
+            ui.ratingPrompt,
+            ui.ratingChoices.map((c) => c.label),
+          ),
+          user(8, '5'),
+        ]),
   ];
   const outcome: SessionOutcome = {
     conversationId: info.conversationId,
@@ -111,7 +145,10 @@ function planConversation(app: SeedTarget, i: number, now: number): Planned {
     startedAt: at(3),
     endedAt: at(8),
     branch: branch.id,
-    path: [{ node: branch.id, answer: escalated ? 'asked for a person' : 'fixed' }, { node: escalated ? index.defaults.escalate : index.defaults.resolved }],
+    path: [
+      { node: branch.id, answer: escalated ? 'asked for a person' : 'fixed' },
+      { node: escalated ? index.defaults.escalate : index.defaults.resolved },
+    ],
     outcome: escalated ? 'escalated' : 'resolved',
     rating: escalated ? null : 5,
     ...(ticketId ? { ticketId } : {}),

@@ -9,7 +9,12 @@ import { seedConversations } from './seed.js';
 /** What the server tells the benchmark: seeding progress, its address (and tree), its peak RSS. */
 export type ChildMessage =
   | { type: 'progress'; seeded: number }
-  | { type: 'ready'; url: string; tree?: App['tree']; seed?: { seeded: number; ms: number; complete: boolean; state: boolean; restartMs?: number; heapMb: number } }
+  | {
+      type: 'ready';
+      url: string;
+      tree?: App['tree'];
+      seed?: { seeded: number; ms: number; complete: boolean; state: boolean; restartMs?: number; heapMb: number };
+    }
   | { type: 'stats'; peakRssMb: number; cpuMs: number };
 
 export type ParentMessage = { type: 'reset-peak' } | { type: 'stats' } | { type: 'stop' };
@@ -25,8 +30,14 @@ async function startBot(dataDir: string, stored: number, seedBudgetMs: number, c
   // As a channel without an app id: anonymous, replies to the capture endpoint, every request from this machine
   // (so no per-client limit, which would throttle the load driver as one client).
   const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'false',
-    ALLOWED_SERVICE_URLS: captureUrl, RATE_LIMIT_CLIENT_PER_MINUTE: '100000000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000000',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    LOCAL_DIRECTLINE: 'false',
+    ALLOWED_SERVICE_URLS: captureUrl,
+    RATE_LIMIT_CLIENT_PER_MINUTE: '100000000',
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000000',
   });
   let app = await startApp(config);
   const seed = await seedConversations(app, stored, {

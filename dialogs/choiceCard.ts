@@ -6,7 +6,11 @@ import type { AdaptiveCard, ChoiceOption, SubmitAction } from './services.js';
  */
 const MAX_CARD_ACTIONS = 5;
 
-const imBack = (label: string): SubmitAction => ({ type: 'Action.Submit', title: label, data: { msteams: { type: 'imBack', value: label } } });
+const imBack = (label: string): SubmitAction => ({
+  type: 'Action.Submit',
+  title: label,
+  data: { msteams: { type: 'imBack', value: label } },
+});
 
 /**
  * The buttons of a question, as an Adaptive Card for Teams. Each button posts its label as the user's message

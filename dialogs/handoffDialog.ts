@@ -55,7 +55,9 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
           ? `OK, I've withdrawn ticket **${state.ticketId}**.`
           : `OK. The help desk still has ticket **${state.ticketId}** and will follow up with you at ${ticket?.fields.userId ?? 'your user ID'}.`;
       await this.send(dc.context, [{ kind: 'text', text: said }]);
-      return dc.endDialog((command === 'start-over' ? { kind: 'new-request', text: 'menu' } : { kind: 'finished' }) satisfies HandoffResult);
+      return dc.endDialog(
+        (command === 'start-over' ? { kind: 'new-request', text: 'menu' } : { kind: 'finished' }) satisfies HandoffResult,
+      );
     }
     const ticket = await handoff.userMessage(state.ticketId, text);
     if (!ticket || ticket.status === 'resolved' || ticket.status === 'closed-without-agent') {

@@ -64,7 +64,12 @@ export class MainDialog extends ComponentDialog {
     const routing = await assistant.route(text, ctx);
     const spotted = routing.fields;
     if (routing.confident && routing.node) {
-      return this.walk(inner, { startAt: routing.node, reason: 'free text', intro: `Let's look at **${walker.node(routing.node).title}**.`, spotted });
+      return this.walk(inner, {
+        startAt: routing.node,
+        reason: 'free text',
+        intro: `Let's look at **${walker.node(routing.node).title}**.`,
+        spotted,
+      });
     }
     if (routing.question) {
       const reply = answerReply(await assistant.answer(text, ctx));
@@ -88,7 +93,8 @@ export class MainDialog extends ComponentDialog {
     while (turn.status === DialogTurnStatus.complete) {
       const ended = turn.result as ChildResult | undefined;
       if (ended?.kind === 'escalated') turn = await inner.beginDialog(DIALOG.ticket, { walk: ended.walk, spotted: ended.spotted });
-      else if (ended?.kind === 'submitted') turn = await inner.beginDialog(DIALOG.handoff, { ticketId: ended.ticketId, position: ended.position, walk: ended.walk });
+      else if (ended?.kind === 'submitted')
+        turn = await inner.beginDialog(DIALOG.handoff, { ticketId: ended.ticketId, position: ended.position, walk: ended.walk });
       else if (ended?.kind === 'new-request') turn = await this.start(inner, { text: ended.text });
       else return turn;
     }
@@ -134,7 +140,13 @@ export class MainDialog extends ComponentDialog {
   /** Records the walk of the active dialog (tree or ticket) as ended by the user. */
   private async close(inner: DialogContext, outcome: Outcome): Promise<void> {
     const walk = this.currentWalk(inner);
-    if (walk) await recordOutcome(this.services, turnOf(inner.context), walk, walk.outcome && walk.outcome !== 'escalated' ? walk.outcome : outcome);
+    if (walk)
+      await recordOutcome(
+        this.services,
+        turnOf(inner.context),
+        walk,
+        walk.outcome && walk.outcome !== 'escalated' ? walk.outcome : outcome,
+      );
   }
 
   private currentWalk(inner: DialogContext): WalkOptions['resume'] {

@@ -57,7 +57,11 @@ export class TicketDialog extends Dialog<TicketOptions> {
     dc.activeDialog!.state = state;
     const intro: Output[] = [{ kind: 'text', text: this.services.walker.tree.index.escalation.intro }];
     const known = this.fields.filter((f) => values[f.name] !== undefined).map((f) => f.label);
-    if (known.length) intro.push({ kind: 'text', text: `From what you wrote I already have: ${known.join(', ')}. You can change any of it before it's sent.` });
+    if (known.length)
+      intro.push({
+        kind: 'text',
+        text: `From what you wrote I already have: ${known.join(', ')}. You can change any of it before it's sent.`,
+      });
     return this.next(dc, state, intro);
   }
 
@@ -144,7 +148,8 @@ export class TicketDialog extends Dialog<TicketOptions> {
   /** Asks the next missing field, or shows the review when all are answered or skipped. */
   private async next(dc: DialogContext, state: TicketState, before: Output[]): Promise<DialogTurnResult> {
     const missing = this.fields.find((f) => state.values[f.name] === undefined && !state.skipped.includes(f.name));
-    const done = state.editing && state.asking !== undefined && (state.values[state.asking] !== undefined || state.skipped.includes(state.asking));
+    const done =
+      state.editing && state.asking !== undefined && (state.values[state.asking] !== undefined || state.skipped.includes(state.asking));
     if (!missing || done) {
       state.phase = 'review';
       state.asking = undefined;

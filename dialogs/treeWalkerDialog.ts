@@ -68,7 +68,13 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
       if (reply) return this.apply(dc, walker.reprompt(state), reply);
     }
     if (state.node === walker.rootId && routing.candidates.length) {
-      return this.apply(dc, walker.offerGuesses(state, routing.candidates.filter((id) => id !== walker.rootId)));
+      return this.apply(
+        dc,
+        walker.offerGuesses(
+          state,
+          routing.candidates.filter((id) => id !== walker.rootId),
+        ),
+      );
     }
     return this.apply(dc, walker.reprompt(state, ui.notUnderstood));
   }
@@ -94,7 +100,11 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     // Only once a problem is chosen: someone who reads the menu and leaves has not abandoned a walk.
     if (step.state.branch) {
       const { conversationId, channelId, userId } = turnOf(dc.context);
-      await this.services.outcomes.progress({ conversationId, channelId, userId }, { branch: step.state.branch, path: step.state.path }, this.services.clock().toISOString());
+      await this.services.outcomes.progress(
+        { conversationId, channelId, userId },
+        { branch: step.state.branch, path: step.state.path },
+        this.services.clock().toISOString(),
+      );
     }
     return Dialog.EndOfTurn;
   }

@@ -67,7 +67,15 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const address = new ListeningAddress();
   // Both halves of the local Direct Line live in this process; they trust each other through two secrets made now.
   const localChannel = config.localDirectLine ? { toBot: newSecret(), fromBot: newSecret() } : undefined;
-  const adapter = createAdapter(config, localChannel && { get serviceUrl() { return address.url; }, secret: localChannel.fromBot });
+  const adapter = createAdapter(
+    config,
+    localChannel && {
+      get serviceUrl() {
+        return address.url;
+      },
+      secret: localChannel.fromBot,
+    },
+  );
 
   const assistant = createAssistant(config, tree, new LocalRecognizer(tree), logger);
   const channel = new ProactiveChannel(adapter, config.app.id);
@@ -80,7 +88,18 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     unclaimedAfterMs: config.handoffUnclaimedMs,
     assistant,
   });
-  const bot = createBot({ adapter, storage: stores.storage, tree, assistant, handoff, transcripts: stores.transcripts, turnLock: stores.turnLock, signals: channel, logger, clock });
+  const bot = createBot({
+    adapter,
+    storage: stores.storage,
+    tree,
+    assistant,
+    handoff,
+    transcripts: stores.transcripts,
+    turnLock: stores.turnLock,
+    signals: channel,
+    logger,
+    clock,
+  });
 
   const clientOf = clientAddressOf(config.trustProxy);
   const rateLimits = new RateLimits(config.rateLimits, clientOf);
@@ -88,7 +107,12 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     processActivity: createBotEndpoint({
       adapter,
       appId: config.app.id,
-      localChannel: localChannel && { get serviceUrl() { return address.url; }, secret: localChannel.toBot },
+      localChannel: localChannel && {
+        get serviceUrl() {
+          return address.url;
+        },
+        secret: localChannel.toBot,
+      },
       replyTargets: replyTargetPolicy(config.allowedServiceUrls),
       run: (context) => bot.run(context),
       logger,
@@ -128,7 +152,16 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     throw err;
   }
   const model = config.openai && { model: config.openai.model, baseUrl: config.openai.baseUrl ?? 'api.openai.com' };
-  logger.info({ url: address.url, localDirectLine: config.localDirectLine, authenticated: config.app.id !== '', store: stores.kind, model: model || 'off' }, 'bot listening');
+  logger.info(
+    {
+      url: address.url,
+      localDirectLine: config.localDirectLine,
+      authenticated: config.app.id !== '',
+      store: stores.kind,
+      model: model || 'off',
+    },
+    'bot listening',
+  );
 
   return {
     server: http.server,
@@ -177,9 +210,12 @@ function startHousekeeping(
   config: Config,
   { handoff, transcripts, logger, clock }: { handoff: HandoffService; transcripts: TranscriptStore; logger: Logger; clock: () => Date },
 ): () => void {
-  const sweeper = setInterval(() => {
-    handoff.sweepUnclaimed().catch((err: Error) => logger.error({ err: { message: err.message } }, 'unclaimed sweep failed'));
-  }, Math.min(30_000, Math.max(1_000, config.handoffUnclaimedMs / 4)));
+  const sweeper = setInterval(
+    () => {
+      handoff.sweepUnclaimed().catch((err: Error) => logger.error({ err: { message: err.message } }, 'unclaimed sweep failed'));
+    },
+    Math.min(30_000, Math.max(1_000, config.handoffUnclaimedMs / 4)),
+  );
   const retentionMs = config.transcriptRetentionDays * 86_400_000;
   const purge = (): void => {
     transcripts

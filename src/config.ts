@@ -9,9 +9,7 @@ import { projectRoot } from './paths.js';
 /** PostgreSQL schema names, unquoted identifiers only: the name goes into DDL, and one rule is easier to check than quoting rules. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every setting the bot reads from the environment, with its default. */
 const envSchema = z.object({
@@ -39,7 +37,12 @@ const envSchema = z.object({
   /** The local Direct Line + Web Chat page; on by default only when no app id is configured. */
   LOCAL_DIRECTLINE: boolean.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(256 * 1024),
   /** A request (headers and body) that takes longer than this to arrive is cut off with 408. */
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(600).default(15),
   /** Below this recognizer confidence the bot offers its best guesses instead of jumping to a branch. */
@@ -69,7 +72,11 @@ const envSchema = z.object({
   /** Conversations the local Direct Line holds in memory at once. */
   DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Minutes a ticket may wait unclaimed before the user is told the help desk will follow up later. */
-  HANDOFF_UNCLAIMED_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
+  HANDOFF_UNCLAIMED_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(15),
   /** PostgreSQL instead of the embedded store (for several bot instances). The message never echoes the value: it may hold a password. */
   DATABASE_URL: z
     .string()
@@ -108,16 +115,24 @@ const guessesLog10 = (token: string): number =>
   (strength ??= new ZxcvbnFactory({ dictionary: zxcvbnCommon.dictionary, graphs: zxcvbnCommon.adjacencyGraphs })).check(token).guessesLog10;
 
 function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token: string }[] {
-  const agents = value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
-    const at = pair.indexOf(':');
-    return { name: pair.slice(0, at).trim(), token: pair.slice(at + 1).trim() };
-  });
+  const agents = value
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf(':');
+      return { name: pair.slice(0, at).trim(), token: pair.slice(at + 1).trim() };
+    });
   for (const a of agents) {
-    if (!/^[\w .@-]{1,40}$/.test(a.name)) ctx.addIssue({ code: 'custom', message: 'each entry is name:token, with a name of letters, digits, spaces, ".", "@" or "-"' });
+    if (!/^[\w .@-]{1,40}$/.test(a.name))
+      ctx.addIssue({ code: 'custom', message: 'each entry is name:token, with a name of letters, digits, spaces, ".", "@" or "-"' });
     // Tokens are bearer secrets: short ones can be guessed.
     else if (a.token.length < 16) ctx.addIssue({ code: 'custom', message: `the token for "${a.name}" must be at least 16 characters` });
     else if (guessesLog10(a.token) < MIN_TOKEN_GUESSES_LOG10) {
-      ctx.addIssue({ code: 'custom', message: `the token for "${a.name}" is too easy to guess (repeats, sequences or words): make one with \`openssl rand -hex 24\`` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `the token for "${a.name}" is too easy to guess (repeats, sequences or words): make one with \`openssl rand -hex 24\``,
+      });
     }
   }
   return agents;
@@ -125,7 +140,10 @@ function parseTokens(value: string, ctx: z.RefinementCtx): { name: string; token
 
 /** proxy-addr's trust list: compiled once so every request costs a lookup, and checked at start-up. */
 function parseTrustedProxies(value: string, ctx: z.RefinementCtx): string[] {
-  const entries = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   try {
     proxyaddr.compile(entries);
   } catch (err) {
@@ -137,7 +155,10 @@ function parseTrustedProxies(value: string, ctx: z.RefinementCtx): string[] {
 /** Exact http(s) base URLs: scheme, host, port and path; nothing a reply URL could be steered with. */
 function parseServiceUrls(value: string, ctx: z.RefinementCtx): string[] {
   const urls: string[] = [];
-  for (const entry of value.split(',').map((v) => v.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)) {
     const url = URL.canParse(entry) ? new URL(entry) : undefined;
     if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
       ctx.addIssue({ code: 'custom', message: `"${entry}" must be an http(s) URL without credentials, query or fragment` });
@@ -201,9 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
   }
   const e = parsed.data;
   return {
@@ -232,17 +251,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     },
     directLine: { conversationsPerClient: e.DIRECTLINE_CONVERSATIONS_PER_CLIENT, maxConversations: e.DIRECTLINE_MAX_CONVERSATIONS },
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.PG_POOL_SIZE, schema: e.PG_SCHEMA } : undefined,
-    openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL
-      ? {
-          apiKey: e.OPENAI_API_KEY ?? '',
-          baseUrl: e.OPENAI_BASE_URL,
-          model: e.OPENAI_MODEL,
-          timeoutMs: e.OPENAI_TIMEOUT_MS,
-          budgetPerConversation: e.OPENAI_BUDGET_PER_CONVERSATION,
-          breaker: { failures: e.OPENAI_BREAKER_FAILURES, cooldownMs: e.OPENAI_BREAKER_COOLDOWN_SECONDS * 1000 },
-          routeThreshold: e.OPENAI_ROUTE_THRESHOLD,
-        }
-      : undefined,
+    openai:
+      e.OPENAI_API_KEY || e.OPENAI_BASE_URL
+        ? {
+            apiKey: e.OPENAI_API_KEY ?? '',
+            baseUrl: e.OPENAI_BASE_URL,
+            model: e.OPENAI_MODEL,
+            timeoutMs: e.OPENAI_TIMEOUT_MS,
+            budgetPerConversation: e.OPENAI_BUDGET_PER_CONVERSATION,
+            breaker: { failures: e.OPENAI_BREAKER_FAILURES, cooldownMs: e.OPENAI_BREAKER_COOLDOWN_SECONDS * 1000 },
+            routeThreshold: e.OPENAI_ROUTE_THRESHOLD,
+          }
+        : undefined,
   };
 }
 

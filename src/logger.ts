@@ -24,7 +24,9 @@ function scrubLine(line: Record<string, unknown>): Record<string, unknown> {
     if (depth > MAX_SCRUB_DEPTH || (budget -= 1) < 0) return '[cut]';
     if (value instanceof Error) return scrub(pino.stdSerializers.err(value), depth);
     if (Array.isArray(value)) {
-      return value.map((item, i) => (i > 0 && typeof value[i - 1] === 'string' && SECRET_HEADER.test(value[i - 1] as string) ? CENSOR : scrub(item, depth + 1)));
+      return value.map((item, i) =>
+        i > 0 && typeof value[i - 1] === 'string' && SECRET_HEADER.test(value[i - 1] as string) ? CENSOR : scrub(item, depth + 1),
+      );
     }
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) out[key] = SECRET_HEADER.test(key) ? CENSOR : scrub(item, depth + 1);

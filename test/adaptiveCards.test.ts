@@ -14,7 +14,8 @@ const base = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/a
 
 /** Every distinct Adaptive Card in the replies, keyed by its JSON. */
 function collect(into: Map<string, unknown>, replies: Partial<Activity>[]): Partial<Activity>[] {
-  for (const a of replies) for (const att of a.attachments ?? []) if (att.contentType === ADAPTIVE) into.set(JSON.stringify(att.content), att.content);
+  for (const a of replies)
+    for (const att of a.attachments ?? []) if (att.contentType === ADAPTIVE) into.set(JSON.stringify(att.content), att.content);
   return replies;
 }
 
@@ -34,10 +35,15 @@ const kindOf = (card: unknown): string => {
 describe('the Adaptive Cards check (adaptivecards SDK at version 1.5)', () => {
   it('can fail: unknown types, invalid values, 1.6 properties, unknown properties and a newer version', () => {
     expect(cardProblems({ ...base, body: [{ type: 'Input.Bogus' }] }).join('\n')).toMatch(/Unknown element type "Input\.Bogus"/);
-    expect(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'x', color: 'Purple' }] }).join('\n')).toMatch(/Invalid value "Purple"/);
-    expect(cardProblems({ ...base, body: [{ type: 'Image', url: 'https://example.org/a.png', forceLoad: true }] }).join('\n'))
-      .toMatch(/"forceLoad" is supported in version 1\.6/);
-    expect(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'x', colour: 'Good' }] })).toEqual(['dropped by the parser: .body[0].colour = "Good"']);
+    expect(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'x', color: 'Purple' }] }).join('\n')).toMatch(
+      /Invalid value "Purple"/,
+    );
+    expect(cardProblems({ ...base, body: [{ type: 'Image', url: 'https://example.org/a.png', forceLoad: true }] }).join('\n')).toMatch(
+      /"forceLoad" is supported in version 1\.6/,
+    );
+    expect(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'x', colour: 'Good' }] })).toEqual([
+      'dropped by the parser: .body[0].colour = "Good"',
+    ]);
     expect(cardProblems({ ...base, version: '1.6', body: [] })).toEqual(['version 1.6 is not <= 1.5']);
     expect(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'fine', wrap: true }], msteams: { width: 'Full' } })).toEqual([]);
   });

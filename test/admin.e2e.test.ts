@@ -39,7 +39,14 @@ let conversationId = '';
 beforeAll(async () => {
   dataDir = tempDir();
   app = await startApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENT_TOKENS: `alice:${AGENT}`, ADMIN_TOKENS: `carol:${ADMIN}` }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      AGENT_TOKENS: `alice:${AGENT}`,
+      ADMIN_TOKENS: `carol:${ADMIN}`,
+    }),
   );
   // One conversation: a phone number and a one-time code typed in, some hostile text, an escalation and an agent reply.
   const user = await DirectLineUser.start(app.url, 'admin-e2e-user');
@@ -84,7 +91,10 @@ describe('admin API over HTTP', () => {
     );
     const roles = new Set(body.entries.map((e: { role: string }) => e.role));
     expect([...roles].sort()).toEqual(['agent', 'bot', 'user']);
-    expect(body.entries.find((e: { role: string }) => e.role === 'agent')).toMatchObject({ name: 'alice', text: expect.stringContaining('looking at it now') });
+    expect(body.entries.find((e: { role: string }) => e.role === 'agent')).toMatchObject({
+      name: 'alice',
+      text: expect.stringContaining('looking at it now'),
+    });
     const all = JSON.stringify(body.entries);
     expect(all).not.toContain('425 555 0100');
     expect(all).not.toContain(CODE);
@@ -93,7 +103,8 @@ describe('admin API over HTTP', () => {
   });
 
   it('lists with filters, text search and paging, and rejects bad filters with 400', async () => {
-    const list = async (q: string) => (await (await api(ADMIN, `/admin/conversations?${q}`)).json()) as { total: number; items: { conversationId: string }[] };
+    const list = async (q: string) =>
+      (await (await api(ADMIN, `/admin/conversations?${q}`)).json()) as { total: number; items: { conversationId: string }[] };
     expect((await list('outcome=escalated&branch=no-code')).items.map((c) => c.conversationId)).toContain(conversationId);
     expect((await list('outcome=resolved')).items.map((c) => c.conversationId)).not.toContain(conversationId);
     expect((await list('q=arrives')).total).toBeGreaterThanOrEqual(1);
@@ -108,11 +119,19 @@ describe('admin API over HTTP', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="transcripts-.*\.csv"/);
     const text = await csv.text();
-    expect(text.replace(/^\uFEFF/, '').split('\n')[0]).toBe('conversationId,channelId,userId,outcome,branch,rating,ticketId,seq,at,role,name,type,text,buttons');
+    expect(text.replace(/^\uFEFF/, '').split('\n')[0]).toBe(
+      'conversationId,channelId,userId,outcome,branch,rating,ticketId,seq,at,role,name,type,text,buttons',
+    );
     expect(text).toContain(conversationId);
-    const jsonl = (await (await api(ADMIN, '/admin/export?format=jsonl')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const jsonl = (await (await api(ADMIN, '/admin/export?format=jsonl')).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(jsonl.find((c) => c.conversation.conversationId === conversationId)?.entries.length).toBeGreaterThan(5);
-    const analytics = (await (await api(ADMIN, '/admin/analytics')).json()) as { branches: { branch: string; escalated: number }[]; titles: Record<string, string> };
+    const analytics = (await (await api(ADMIN, '/admin/analytics')).json()) as {
+      branches: { branch: string; escalated: number }[];
+      titles: Record<string, string>;
+    };
     expect(analytics.branches.find((b) => b.branch === 'no-code')?.escalated).toBe(1);
     expect(analytics.titles['no-code']).toBeTruthy();
   });
@@ -138,9 +157,21 @@ describe('retention', () => {
     const dir = tempDir();
     const store = await EmbeddedTranscriptStore.open(path.join(dir, 'transcripts'));
     const info = { channelId: 'webchat', userId: 'u1' };
-    await store.log({ ...info, conversationId: 'old' }, { at: new Date(Date.now() - 10 * 86_400_000).toISOString(), role: 'user', type: 'message', text: 'old' });
+    await store.log(
+      { ...info, conversationId: 'old' },
+      { at: new Date(Date.now() - 10 * 86_400_000).toISOString(), role: 'user', type: 'message', text: 'old' },
+    );
     await store.log({ ...info, conversationId: 'new' }, { at: new Date().toISOString(), role: 'user', type: 'message', text: 'new' });
-    const second = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', ADMIN_TOKENS: `carol:${ADMIN}`, TRANSCRIPT_RETENTION_DAYS: '7' }));
+    const second = await startApp(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        ADMIN_TOKENS: `carol:${ADMIN}`,
+        TRANSCRIPT_RETENTION_DAYS: '7',
+      }),
+    );
     try {
       const ids = await eventually(
         async () => (await second.transcripts.search({}, { offset: 0, limit: 10 })).items.map((c) => c.conversationId),

@@ -33,7 +33,10 @@ describe('model configuration', () => {
       routeThreshold: 0.6,
     });
     // A local OpenAI-compatible server with no auth.
-    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }).openai).toMatchObject({ apiKey: '', baseUrl: 'http://127.0.0.1:11434/v1' });
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }).openai).toMatchObject({
+      apiKey: '',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+    });
   });
 
   it('names each bad variable without ever printing the key', () => {
@@ -67,9 +70,15 @@ describe('the app with a model configured', () => {
   beforeAll(async () => {
     fake = await startFakeOpenAI(() => routeReply('no-code', 0.9));
     const config = loadConfig({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'info', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.baseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: tempDir(),
+      LOG_LEVEL: 'info',
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: fake.baseUrl,
       // The Emulator's way in: anonymous, replies inline (expectReplies) to a channel the operator allowed.
-      LOCAL_DIRECTLINE: 'false', ALLOWED_SERVICE_URLS: 'http://127.0.0.1:9/',
+      LOCAL_DIRECTLINE: 'false',
+      ALLOWED_SERVICE_URLS: 'http://127.0.0.1:9/',
     });
     app = await startApp(config, { logger: createLogger('info', logs.stream) });
   });
@@ -84,8 +93,15 @@ describe('the app with a model configured', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        type: 'message', id: 'a1', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-        conversation: { id: 'model-conv' }, from: { id: 'u1' }, recipient: { id: 'b1' }, text,
+        type: 'message',
+        id: 'a1',
+        channelId: 'emulator',
+        serviceUrl: 'http://127.0.0.1:9/',
+        deliveryMode: 'expectReplies',
+        conversation: { id: 'model-conv' },
+        from: { id: 'u1' },
+        recipient: { id: 'b1' },
+        text,
       }),
     });
     expect(res.status).toBe(200);

@@ -8,7 +8,14 @@ import { createLogger } from '../src/logger.js';
 import { buildSummary, summaryToMarkdown } from '../src/tickets/summary.js';
 import { ui } from '../src/tree/messages.js';
 import { buttonsOf, createHarness, realKnowledge, textsOf, type Harness } from './helpers/botHarness.js';
-import { routeReply, startFakeOpenAI, testModelConfig, type FakeOpenAI, type FakeReply, type ReceivedRequest } from './helpers/fakeOpenAI.js';
+import {
+  routeReply,
+  startFakeOpenAI,
+  testModelConfig,
+  type FakeOpenAI,
+  type FakeReply,
+  type ReceivedRequest,
+} from './helpers/fakeOpenAI.js';
 
 const tree = realKnowledge();
 const node = (id: string) => tree.nodes.get(id)!;
@@ -18,7 +25,8 @@ const menuLabels = (node('main-menu') as { options: { label: string }[] }).optio
 const UNSURE = 'my authenticator thing is acting weird since the update';
 const WITH_FIELDS = "stuff broke after I swapped handsets, I'm alex@contoso.com and see AADSTS50076";
 const QUESTION = 'does the authenticator work without internet?';
-const SUMMARY = 'The user left their phone at home and has no other verification method. They need a Temporary Access Pass to sign in today.';
+const SUMMARY =
+  'The user left their phone at home and has no other verification method. They need a Temporary Access Pass to sign in today.';
 
 let fake: FakeOpenAI;
 let replies: Partial<Record<string, FakeReply | ((req: ReceivedRequest) => FakeReply)>>;
@@ -95,7 +103,13 @@ describe('free text through the model', () => {
 describe('questions', () => {
   it('answers a question from the knowledge with its source, then shows the menu', async () => {
     replies.route = routeReply(null, 0, 'question');
-    replies.answer = { json: { answerable: true, answer: 'Yes: the app makes its codes by itself, no signal or internet needed.', passage_ids: ['no-code-authenticator-app'] } };
+    replies.answer = {
+      json: {
+        answerable: true,
+        answer: 'Yes: the app makes its codes by itself, no signal or internet needed.',
+        passage_ids: ['no-code-authenticator-app'],
+      },
+    };
     const h = await modelHarness();
     const out = await h.say(QUESTION);
     expect(typingOf(out)).toHaveLength(1); // two model calls, one indicator
@@ -160,13 +174,17 @@ describe('tickets with the model', () => {
     const escalated = await escalateWithSpottedFields(h);
     expect(textsOf(escalated)).toContain('From what you wrote I already have: User ID, Error code.');
     // The user ID is not asked again: the next question is the error message.
-    expect(textsOf(escalated)).toContain("What does the error message say, exactly?");
+    expect(textsOf(escalated)).toContain('What does the error message say, exactly?');
     expect(textsOf(escalated)).not.toContain('sign-in name you use');
     const done = await finishTicket(h);
     expect(textsOf(done)).toMatch(/ticket number is \*\*MFA-/);
 
     const [open] = await h.tickets.listOpen();
-    expect(open!.fields).toMatchObject({ userId: 'alex@contoso.com', errorCode: 'AADSTS50076', errorMessage: 'I cannot approve the sign-in without my phone' });
+    expect(open!.fields).toMatchObject({
+      userId: 'alex@contoso.com',
+      errorCode: 'AADSTS50076',
+      errorMessage: 'I cannot approve the sign-in without my phone',
+    });
     await vi.waitFor(async () => expect((await h.tickets.get(open!.id))!.modelSummary?.text).toBe(SUMMARY));
     const ticket = (await h.tickets.get(open!.id))!;
     const summary = buildSummary(ticket, new Date());

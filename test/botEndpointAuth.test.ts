@@ -19,14 +19,25 @@ describe('bot endpoint with an app id configured', () => {
   let app: App;
   beforeAll(async () => {
     app = await startApp(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'silent', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' }),
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: tempDir(),
+        LOG_LEVEL: 'silent',
+        MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+        MicrosoftAppPassword: 'not-a-real-secret',
+      }),
     );
   });
   afterAll(async () => app.close());
 
   it('refuses an activity without a Bot Framework token (401) and a forged one', async () => {
     const post = (headers: Record<string, string>) =>
-      fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+      fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      });
     expect((await post({})).status).toBe(401);
     const forged = ['eyJhbGciOiJub25lIn0', 'eyJhdWQiOiIwMDAifQ', ''].join('.');
     expect((await post({ authorization: `Bearer ${forged}` })).status).toBe(401);
@@ -43,8 +54,13 @@ describe('an app id with the local Direct Line switched on too', () => {
   beforeAll(async () => {
     app = await startApp(
       loadConfig({
-        PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'true',
-        MicrosoftAppId: '00000000-0000-0000-0000-000000000002', MicrosoftAppPassword: 'not-a-real-secret',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: tempDir(),
+        LOG_LEVEL: 'silent',
+        LOCAL_DIRECTLINE: 'true',
+        MicrosoftAppId: '00000000-0000-0000-0000-000000000002',
+        MicrosoftAppPassword: 'not-a-real-secret',
       }),
     );
   });
@@ -57,7 +73,11 @@ describe('an app id with the local Direct Line switched on too', () => {
     await user.say('My code, text or call never arrives');
     await user.waitForText("Let's check your phone");
     const forged = { ...activity, channelId: 'webchat', serviceUrl: app.url, conversation: { id: user.conversationId } };
-    const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
     expect(res.status).toBe(401);
   });
 });

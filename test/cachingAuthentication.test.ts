@@ -1,4 +1,11 @@
-import { BotFrameworkAuthentication, ClaimsIdentity, ConnectorFactory, type AuthenticateRequestResult, type ConnectorClient, type UserTokenClient } from 'botframework-connector';
+import {
+  BotFrameworkAuthentication,
+  ClaimsIdentity,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
 import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { CachingBotFrameworkAuthentication } from '../src/bot/cachingAuthentication.js';

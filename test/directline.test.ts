@@ -282,14 +282,16 @@ describe('bot endpoint input limits', () => {
 
   it('answers 413 past MAX_BODY_BYTES', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'directline-small-'));
-    const small = await startApp(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', MAX_BODY_BYTES: '2048' }),
-    );
+    const small = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', MAX_BODY_BYTES: '2048' }));
     try {
       const body = JSON.stringify({ type: 'message', text: 'x'.repeat(4096) });
       const big = await fetch(`${small.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(big.status).toBe(413);
-      const fits = await fetch(`${small.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const fits = await fetch(`${small.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(fits.status).toBe(400);
     } finally {
       await small.close();
@@ -316,7 +318,15 @@ async function bareDirectLine(limits: Partial<DirectLineLimits>) {
   const secrets = { toBot: 'secret-the-channel-sends-to-the-bot', fromBot: 'secret-the-bot-sends-to-the-channel' };
   const directLine = registerDirectLine(
     { server, upgrades },
-    { logger: app.logger, botEndpoint: () => `${base}/bot`, serviceUrl: () => base, publicBase: () => base, secrets, clientOf: () => 'one-client', limits },
+    {
+      logger: app.logger,
+      botEndpoint: () => `${base}/bot`,
+      serviceUrl: () => base,
+      publicBase: () => base,
+      secrets,
+      clientOf: () => 'one-client',
+      limits,
+    },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -339,7 +349,9 @@ async function bareDirectLine(limits: Partial<DirectLineLimits>) {
     return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any };
   };
   const activities = async (conv: ConversationInfo, watermark = '0') =>
-    (await fetch(`${base}/directline/conversations/${conv.conversationId}/activities?watermark=${watermark}`, { headers: { authorization: `Bearer ${conv.token}` } }).then((r) => r.json())) as ActivitySet;
+    (await fetch(`${base}/directline/conversations/${conv.conversationId}/activities?watermark=${watermark}`, {
+      headers: { authorization: `Bearer ${conv.token}` },
+    }).then((r) => r.json())) as ActivitySet;
   const close = async (): Promise<void> => {
     directLine.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -353,7 +365,11 @@ describe('Bot Connector routes (bare server)', () => {
     try {
       const conv = (await dl.post('/directline/conversations', undefined, { user: { id: 'user-c' } })).json as ConversationInfo;
       const base = `/v3/conversations/${conv.conversationId}/activities`;
-      const sent = await dl.connector('POST', base, { type: 'message', text: 'from the connector', from: { id: 'helpdesk-bot', role: 'bot' } });
+      const sent = await dl.connector('POST', base, {
+        type: 'message',
+        text: 'from the connector',
+        from: { id: 'helpdesk-bot', role: 'bot' },
+      });
       expect(sent.status).toBe(200);
       const replyTo = await dl.connector('POST', `${base}/${encodeURIComponent(sent.json.id)}`, { type: 'message', text: 'a reply' });
       expect(replyTo.status).toBe(200);
@@ -381,7 +397,11 @@ describe('Bot Connector routes (bare server)', () => {
       // The channel's own activities to the bot carry its secret, so the bot can tell them from anyone else's.
       expect(dl.received[0]).toMatchObject({ type: 'conversationUpdate', authorization: `Bearer ${dl.secrets.toBot}` });
       // Without the bot's secret nothing gets through, known conversation or not.
-      const anonymous = await fetch(`${dl.base}${base}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' });
+      const anonymous = await fetch(`${dl.base}${base}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":"message","text":"x"}',
+      });
       expect(anonymous.status).toBe(401);
     } finally {
       await dl.close();
@@ -391,12 +411,21 @@ describe('Bot Connector routes (bare server)', () => {
 
 describe('local Direct Line limits (bare server, tiny limits)', () => {
   it('caps the log, keeps streams alive with empty messages, makes room only from unused conversations, expires idle ones', async () => {
-    const dl = await bareDirectLine({ maxActivities: 3, maxConversations: 2, conversationsPerClient: 10, idleMs: 1200, inUseMs: 400, heartbeatMs: 100 });
+    const dl = await bareDirectLine({
+      maxActivities: 3,
+      maxConversations: 2,
+      conversationsPerClient: 10,
+      idleMs: 1200,
+      inUseMs: 400,
+      heartbeatMs: 100,
+    });
     const { post } = dl;
     try {
       const a = (await post('/directline/conversations', undefined, { user: { id: 'a' } })).json as ConversationInfo;
       for (const text of ['1', '2', '3', '4', '5']) {
-        expect((await post(`/directline/conversations/${a.conversationId}/activities`, a.token, { type: 'message', text })).status).toBe(200);
+        expect((await post(`/directline/conversations/${a.conversationId}/activities`, a.token, { type: 'message', text })).status).toBe(
+          200,
+        );
       }
       expect(dl.received.map((r) => r.type)).toEqual(['conversationUpdate', 'message', 'message', 'message', 'message', 'message']);
       const page = await dl.activities(a);
@@ -418,7 +447,9 @@ describe('local Direct Line limits (bare server, tiny limits)', () => {
       const b = (await post('/directline/conversations', undefined, { user: { id: 'b' } })).json as ConversationInfo;
       const c = (await post('/directline/conversations', undefined, { user: { id: 'c' } })).json as ConversationInfo;
       expect((await post('/directline/tokens/refresh', b.token)).status).toBe(403);
-      expect((await post(`/directline/conversations/${a.conversationId}/activities`, a.token, { type: 'message', text: '6' })).status).toBe(200);
+      expect((await post(`/directline/conversations/${a.conversationId}/activities`, a.token, { type: 'message', text: '6' })).status).toBe(
+        200,
+      );
       await dl.activities(c);
       // With both in use, a newcomer is turned away rather than anyone cut off.
       const refused = await post('/directline/conversations', undefined, { user: { id: 'd' } });
@@ -430,7 +461,9 @@ describe('local Direct Line limits (bare server, tiny limits)', () => {
       await dl.activities(c);
       const d = await post('/directline/conversations', undefined, { user: { id: 'd' } });
       expect(d.status).toBe(201);
-      const gone = await fetch(`${dl.base}/directline/conversations/${a.conversationId}/activities`, { headers: { authorization: `Bearer ${a.token}` } });
+      const gone = await fetch(`${dl.base}/directline/conversations/${a.conversationId}/activities`, {
+        headers: { authorization: `Bearer ${a.token}` },
+      });
       expect(gone.status).toBe(403);
 
       // Idle past idleMs: forgotten. (Idle time plus up to one sweep interval, with a margin: the suite shares two cores.)

@@ -33,8 +33,14 @@ describe('DocumentFolder (journal in front of one document per key)', () => {
     const writes = [folder.put('a', 1), folder.put('b', 2), folder.put('a', 3), folder.delete('b')];
     expect(new Set(writes).size).toBe(1); // one shared promise: one write
     await Promise.all(writes);
-    const lines = fs.readFileSync(path.join(dir, 'journal', journalsOf(dir)[0]!), 'utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([{ key: 'a', value: 3 }, { key: 'b', deleted: true }]);
+    const lines = fs
+      .readFileSync(path.join(dir, 'journal', journalsOf(dir)[0]!), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { key: 'a', value: 3 },
+      { key: 'b', deleted: true },
+    ]);
     await folder.close();
   });
 
@@ -96,7 +102,11 @@ describe('DocumentFolder (journal in front of one document per key)', () => {
     await folder.put('answer', 'my code is 482193');
     await folder.put('answer', 'my code is [code]');
     await until(() => journalsOf(dir).length === 1 && documentsOf(dir).length === 1);
-    const everything = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8')).join('\n');
+    const everything = fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+      .join('\n');
     expect(everything).not.toContain('482193');
     expect(documentsOf(dir)).toEqual([{ key: 'answer', value: 'my code is [code]' }]);
     await folder.close();

@@ -17,7 +17,10 @@ const webhookBodies: unknown[] = [];
 async function agent(token: string | undefined, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${app.url}/api/agent${route}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -64,7 +67,9 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     await user.say('Alex@Contoso.com');
     await user.say('I cannot approve the sign-in because the phone with the app is gone');
     await user.waitFor((a) => Boolean(a.suggestedActions));
-    await user.say(`Error Code: 50076\nRequest Id: 5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70\nCorrelation Id: ${CORRELATION}\nTimestamp: 2026-11-22T13:05:10Z`);
+    await user.say(
+      `Error Code: 50076\nRequest Id: 5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70\nCorrelation Id: ${CORRELATION}\nTimestamp: 2026-11-22T13:05:10Z`,
+    );
     await user.waitForText(/From the details you pasted I picked up: .*Correlation ID/);
     let prompt = (await user.waitFor((a) => Boolean(a.suggestedActions))).at(-1)!;
     for (let i = 0; i < 4 && !(prompt.text ?? '').includes('Is everything right?'); i += 1) {
@@ -82,7 +87,13 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     expect((await agent(undefined, 'GET', '/queue')).status).toBe(401);
     expect((await agent('wrong-token-0123456789', 'GET', '/queue')).status).toBe(401);
     const queue = await agent(ALICE, 'GET', '/queue');
-    expect(queue.json.tickets[0]).toMatchObject({ id: ticketId, priority: 'urgent', status: 'queued', position: 1, userId: 'alex@contoso.com' });
+    expect(queue.json.tickets[0]).toMatchObject({
+      id: ticketId,
+      priority: 'urgent',
+      status: 'queued',
+      position: 1,
+      userId: 'alex@contoso.com',
+    });
     const opened = await agent(ALICE, 'GET', `/tickets/${ticketId}`);
     expect(opened.json.ticket.fields).toMatchObject({ userId: 'alex@contoso.com', errorCode: '50076', correlationId: CORRELATION });
     expect(opened.json.summary.stepsTried).toEqual([{ title: 'Lost or stolen phone', outcome: 'Chose "No, that phone was my only one"' }]);
@@ -103,7 +114,9 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
 
     expect((await agent(BOB, 'POST', `/tickets/${ticketId}/messages`, { text: 'hi' })).json.code).toBe('NotAssignee');
     expect((await agent(ALICE, 'POST', `/tickets/${ticketId}/messages`, { text: '' })).status).toBe(400);
-    expect((await agent(ALICE, 'POST', `/tickets/${ticketId}/messages`, { text: 'Yes! I have reset your MFA, please sign in again.' })).status).toBe(201);
+    expect(
+      (await agent(ALICE, 'POST', `/tickets/${ticketId}/messages`, { text: 'Yes! I have reset your MFA, please sign in again.' })).status,
+    ).toBe(201);
     await user.waitForText('**alice (help desk):** Yes! I have reset your MFA');
 
     expect((await agent(ALICE, 'POST', `/tickets/${ticketId}/resolve`, { note: 'MFA reset' })).status).toBe(200);
@@ -111,7 +124,11 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     await user.waitFor((a) => Boolean(a.suggestedActions?.actions.some((b) => b.title === '5')));
     await user.say('5');
     await user.waitForText('Thanks for rating me 5 out of 5.');
-    expect((await agent(ALICE, 'GET', `/tickets/${ticketId}`)).json.ticket).toMatchObject({ status: 'resolved', rating: 5, resolutionNote: 'MFA reset' });
+    expect((await agent(ALICE, 'GET', `/tickets/${ticketId}`)).json.ticket).toMatchObject({
+      status: 'resolved',
+      rating: 5,
+      resolutionNote: 'MFA reset',
+    });
     expect((await agent(ALICE, 'GET', '/queue')).json.tickets).toEqual([]);
 
     // The bot is back: free text goes to the tree again.
@@ -127,7 +144,10 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
 
     // The help desk's Teams channel got the summary card.
     const card = webhookBodies.find((b: any) => JSON.stringify(b).includes(ticketId)) as any;
-    expect(card).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }] });
+    expect(card).toMatchObject({
+      type: 'message',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }],
+    });
   });
 
   it('validates agent API bodies and unknown tickets', async () => {

@@ -77,7 +77,9 @@ describe('knowledge validation', () => {
       byId(nodes, 'no-code-check-number').next = 'no-code';
       return nodes;
     });
-    expect(problemsOf(dir).join('\n')).toMatch(/node "no-code": the path never ends in "resolved" or "escalate" \(loop no-code -> .* -> no-code\)/);
+    expect(problemsOf(dir).join('\n')).toMatch(
+      /node "no-code": the path never ends in "resolved" or "escalate" \(loop no-code -> .* -> no-code\)/,
+    );
   });
 
   it('reports schema problems with the field, an unknown source, and invalid YAML', () => {
@@ -107,7 +109,9 @@ describe('knowledge validation', () => {
     mkdirSync(path.join(dir, 'nodes'), { recursive: true });
     writeFileSync(
       path.join(dir, 'nodes', 'security-key.yaml'),
-      stringify([{ id: 'security-key', type: 'step', title: 'Security key', source: ['sign-in-methods-2018'], text: 'Use another method.' }]),
+      stringify([
+        { id: 'security-key', type: 'step', title: 'Security key', source: ['sign-in-methods-2018'], text: 'Use another method.' },
+      ]),
     );
     const tree = loadKnowledge(dir);
     expect(tree.nodes.get('security-key')?.type).toBe('step');

@@ -20,9 +20,16 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', body, ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}) });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body,
+        ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+      });
       if (req.url?.includes('refuse')) return void res.writeHead(503).end('busy');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(req.method === 'DELETE' ? '' : JSON.stringify({ id: `r${seen.length}` }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(req.method === 'DELETE' ? '' : JSON.stringify({ id: `r${seen.length}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -35,11 +42,19 @@ const noFallback = (): Promise<ConnectorClient> => Promise.reject(new Error('the
 describe('lean connector', () => {
   it('posts replies and new messages as JSON to the Bot Connector paths, ids encoded, and returns their ids', async () => {
     const client = leanConnector(base, noFallback);
-    const reply = await client.conversations.replyToActivity('conv/1', 'act 7', { type: 'message', text: 'hi', timestamp: new Date('2026-11-22T13:05:00Z') });
+    const reply = await client.conversations.replyToActivity('conv/1', 'act 7', {
+      type: 'message',
+      text: 'hi',
+      timestamp: new Date('2026-11-22T13:05:00Z'),
+    });
     const sent = await client.conversations.sendToConversation('conv/1', { type: 'message', text: 'proactive' });
     expect(reply.id).toBe('r1');
     expect(sent.id).toBe('r2');
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v3/conversations/conv%2F1/activities/act%207', contentType: 'application/json' });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/v3/conversations/conv%2F1/activities/act%207',
+      contentType: 'application/json',
+    });
     expect(JSON.parse(seen[0]!.body)).toEqual({ type: 'message', text: 'hi', timestamp: '2026-11-22T13:05:00.000Z' });
     expect(seen[1]).toMatchObject({ method: 'POST', url: '/v3/conversations/conv%2F1/activities' });
   });
@@ -48,7 +63,10 @@ describe('lean connector', () => {
     const client = leanConnector(base, noFallback);
     await client.conversations.updateActivity('c', 'a1', { type: 'message', text: 'edited' });
     await client.conversations.deleteActivity('c', 'a1');
-    expect(seen.slice(-2).map((s) => `${s.method} ${s.url}`)).toEqual(['PUT /v3/conversations/c/activities/a1', 'DELETE /v3/conversations/c/activities/a1']);
+    expect(seen.slice(-2).map((s) => `${s.method} ${s.url}`)).toEqual([
+      'PUT /v3/conversations/c/activities/a1',
+      'DELETE /v3/conversations/c/activities/a1',
+    ]);
   });
 
   it('fails a refused reply with the status, like the SDK', async () => {

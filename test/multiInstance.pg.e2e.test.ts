@@ -101,32 +101,52 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
 
     // Both instances see the same queue.
     for (const app of [a, b]) {
-      expect((await call(app, ALICE, 'GET', '/api/agent/queue')).json.tickets).toMatchObject([{ id: ticketId, status: 'queued', position: 1, userId: 'alex@contoso.com' }]);
+      expect((await call(app, ALICE, 'GET', '/api/agent/queue')).json.tickets).toMatchObject([
+        { id: ticketId, status: 'queued', position: 1, userId: 'alex@contoso.com' },
+      ]);
     }
     const since = capture.count(id);
     expect((await call(b, ALICE, 'POST', `/api/agent/tickets/${ticketId}/claim`, {})).status).toBe(200);
     await capture.waitForText(id, since, '**alice** from the help desk has joined');
-    expect(await call(a, BOB, 'POST', `/api/agent/tickets/${ticketId}/claim`, {})).toMatchObject({ status: 409, json: { code: 'AlreadyClaimed' } });
+    expect(await call(a, BOB, 'POST', `/api/agent/tickets/${ticketId}/claim`, {})).toMatchObject({
+      status: 409,
+      json: { code: 'AlreadyClaimed' },
+    });
 
     // The user writes on A; the agent on B reads it and answers; the user gets the answer.
     expect((await onA.say('Are you there? It is urgent')).status).toBe(200);
     const messages = await eventually(
-      async () => (await call(b, ALICE, 'GET', `/api/agent/tickets/${ticketId}/messages?after=0`)).json.messages as { from: string; text: string }[],
+      async () =>
+        (await call(b, ALICE, 'GET', `/api/agent/tickets/${ticketId}/messages?after=0`)).json.messages as { from: string; text: string }[],
       (m) => m.some((x) => x.from === 'user'),
       'the user message on the ticket',
     );
     expect(messages).toContainEqual(expect.objectContaining({ from: 'user', text: 'Are you there? It is urgent' }));
     const replied = capture.count(id);
-    expect((await call(b, ALICE, 'POST', `/api/agent/tickets/${ticketId}/messages`, { text: 'I have reset your MFA, please sign in again.' })).status).toBe(201);
+    expect(
+      (await call(b, ALICE, 'POST', `/api/agent/tickets/${ticketId}/messages`, { text: 'I have reset your MFA, please sign in again.' }))
+        .status,
+    ).toBe(201);
     await capture.waitForText(id, replied, '**alice (help desk):** I have reset your MFA');
 
     // Resolved through A: A's bot takes the conversation back (state from PostgreSQL) and asks for a rating...
     const resolved = capture.count(id);
     expect((await call(a, ALICE, 'POST', `/api/agent/tickets/${ticketId}/resolve`, { note: 'MFA reset' })).status).toBe(200);
-    await capture.waitFor(id, resolved, (r) => r.some((x) => (x.text ?? '').includes('marked your request as resolved')) && r.some((x) => x.suggestedActions?.actions.some((btn) => btn.title === '5') ?? false));
+    await capture.waitFor(
+      id,
+      resolved,
+      (r) =>
+        r.some((x) => (x.text ?? '').includes('marked your request as resolved')) &&
+        r.some((x) => x.suggestedActions?.actions.some((btn) => btn.title === '5') ?? false),
+    );
     // ...which the user answers on B, and the next question goes to the tree again, on A.
     await turn(onB, '5', 'Thanks for rating me 5 out of 5.');
-    expect((await call(b, BOB, 'GET', `/api/agent/tickets/${ticketId}`)).json.ticket).toMatchObject({ status: 'resolved', rating: 5, assignedTo: 'alice', resolutionNote: 'MFA reset' });
+    expect((await call(b, BOB, 'GET', `/api/agent/tickets/${ticketId}`)).json.ticket).toMatchObject({
+      status: 'resolved',
+      rating: 5,
+      assignedTo: 'alice',
+      resolutionNote: 'MFA reset',
+    });
     await turn(onA, 'my app password is rejected', a.tree.nodes.get('app-password')!.text.slice(0, 40));
 
     // One transcript, written by both instances, the same through either admin API.
@@ -140,9 +160,22 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
     expect(viaB.entries.slice(0, viaA.entries.length)).toEqual(viaA.entries);
     expect(viaA.entries.map((e: { seq: number }) => e.seq)).toEqual(viaA.entries.map((_: unknown, i: number) => i + 1));
     const said = viaA.entries.filter((e: { role: string }) => e.role === 'user').map((e: { text: string }) => e.text);
-    expect(said).toEqual(expect.arrayContaining(['my code never arrives', 'talk to a person', 'Are you there? It is urgent', '5', 'my app password is rejected']));
-    expect(viaA.entries).toContainEqual(expect.objectContaining({ role: 'agent', name: 'alice', text: expect.stringContaining('I have reset your MFA') }));
-    expect(viaA.conversation).toMatchObject({ conversationId: id, sessions: expect.arrayContaining([expect.objectContaining({ outcome: 'escalated', ticketId })]) });
+    expect(said).toEqual(
+      expect.arrayContaining([
+        'my code never arrives',
+        'talk to a person',
+        'Are you there? It is urgent',
+        '5',
+        'my app password is rejected',
+      ]),
+    );
+    expect(viaA.entries).toContainEqual(
+      expect.objectContaining({ role: 'agent', name: 'alice', text: expect.stringContaining('I have reset your MFA') }),
+    );
+    expect(viaA.conversation).toMatchObject({
+      conversationId: id,
+      sessions: expect.arrayContaining([expect.objectContaining({ outcome: 'escalated', ticketId })]),
+    });
     const found = (await call(b, CAROL, 'GET', `/api/admin/conversations?q=${encodeURIComponent('urgent')}`)).json;
     expect(found.items.map((c: { conversationId: string }) => c.conversationId)).toEqual([id]);
   });
@@ -155,11 +188,16 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
     await turn(onB, 'My code, text or call never arrives', "Let's check your phone");
     // Without a lock across instances both read the same step, both answer with the next one, and the later
     // save overwrites the earlier: the user would be one step behind what the bot said.
-    const [first, second] = await Promise.all([onA.send({ text: 'No, still stuck', id: 'race-a' }), onB.send({ text: 'No, still stuck', id: 'race-b' })]);
+    const [first, second] = await Promise.all([
+      onA.send({ text: 'No, still stuck', id: 'race-a' }),
+      onB.send({ text: 'No, still stuck', id: 'race-b' }),
+    ]);
     expect([first.status, second.status]).toEqual([200, 200]);
     // Both sends see every reply of the conversation: tell the turns apart by what each reply answers.
     const all = [...first.replies, ...second.replies];
-    const steps = ['race-a', 'race-b'].map((id) => replyTexts([...new Map(all.filter((r) => r.replyToId === id).map((r) => [r.id, r])).values()]));
+    const steps = ['race-a', 'race-b'].map((id) =>
+      replyTexts([...new Map(all.filter((r) => r.replyToId === id).map((r) => [r.id, r])).values()]),
+    );
     const number = 'Make sure the phone number saved on your account';
     const notifications = "Open your phone's settings and check that notifications";
     expect(steps.filter((t) => t.includes(number))).toHaveLength(1);
@@ -169,7 +207,11 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
 
   it('two agents claiming at once through the two instances: exactly one gets the ticket, the other 409', async () => {
     const id = 'multi-conversation-2';
-    const ticketId = await escalate(id, new ChannelUser(a.url, capture, id, 'user-multi-2'), new ChannelUser(b.url, capture, id, 'user-multi-2'));
+    const ticketId = await escalate(
+      id,
+      new ChannelUser(a.url, capture, id, 'user-multi-2'),
+      new ChannelUser(b.url, capture, id, 'user-multi-2'),
+    );
     const [viaA, viaB] = await Promise.all([
       call(a, BOB, 'POST', `/api/agent/tickets/${ticketId}/claim`, {}),
       call(b, ALICE, 'POST', `/api/agent/tickets/${ticketId}/claim`, {}),
@@ -177,7 +219,10 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
     expect([viaA.status, viaB.status].sort()).toEqual([200, 409]);
     const winner = viaA.status === 200 ? 'bob' : 'alice';
     expect((viaA.status === 409 ? viaA : viaB).json).toMatchObject({ code: 'AlreadyClaimed' });
-    expect((await call(a, ALICE, 'GET', `/api/agent/tickets/${ticketId}`)).json.ticket).toMatchObject({ status: 'assigned', assignedTo: winner });
+    expect((await call(a, ALICE, 'GET', `/api/agent/tickets/${ticketId}`)).json.ticket).toMatchObject({
+      status: 'assigned',
+      assignedTo: winner,
+    });
     // The user was told once who joined.
     await capture.waitForText(id, 0, `**${winner}** from the help desk has joined`);
     expect(capture.textsMatching('from the help desk has joined').filter((r) => r.conversationId === id)).toHaveLength(1);

@@ -24,12 +24,16 @@ function fresh(): string {
 }
 
 const versions = (schema: string): Promise<number[]> =>
-  withClient(async (c) => (await c.query<{ version: number }>(`SELECT version FROM "${schema}".helpdesk_migrations ORDER BY version`)).rows.map((r) => r.version));
+  withClient(async (c) =>
+    (await c.query<{ version: number }>(`SELECT version FROM "${schema}".helpdesk_migrations ORDER BY version`)).rows.map((r) => r.version),
+  );
 
-const claimBy = (agent: string) => (t: Ticket): Ticket => {
-  if (t.status === 'assigned') throw new TicketConflict('AlreadyClaimed', `already claimed by ${t.assignedTo}`);
-  return { ...t, status: 'assigned', assignedTo: agent };
-};
+const claimBy =
+  (agent: string) =>
+  (t: Ticket): Ticket => {
+    if (t.status === 'assigned') throw new TicketConflict('AlreadyClaimed', `already claimed by ${t.assignedTo}`);
+    return { ...t, status: 'assigned', assignedTo: agent };
+  };
 
 describe.skipIf(SKIP_PG)('PostgreSQL store: schema, pool and transactions', () => {
   afterAll(async () => {
@@ -51,7 +55,10 @@ describe.skipIf(SKIP_PG)('PostgreSQL store: schema, pool and transactions', () =
         await pool.end();
       }
       const tables = await withClient(async (c) =>
-        (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [schema])).rows.map((r) => r.t));
+        (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [schema])).rows.map(
+          (r) => r.t,
+        ),
+      );
       expect(tables).toEqual(['bot_state', 'helpdesk_migrations', 'tickets', 'transcript_conversations', 'transcript_entries']);
     });
 
@@ -59,8 +66,16 @@ describe.skipIf(SKIP_PG)('PostgreSQL store: schema, pool and transactions', () =
       const schema = fresh();
       const pool = new Pool({ connectionString: PG_URL, max: 1 });
       try {
-        const extra = { version: LATEST_VERSION + 1, name: 'add a column', sql: (s: string) => `ALTER TABLE ${s}.tickets ADD COLUMN note text` };
-        const broken = { version: LATEST_VERSION + 2, name: 'broken', sql: (s: string) => `ALTER TABLE ${s}.no_such_table ADD COLUMN x int` };
+        const extra = {
+          version: LATEST_VERSION + 1,
+          name: 'add a column',
+          sql: (s: string) => `ALTER TABLE ${s}.tickets ADD COLUMN note text`,
+        };
+        const broken = {
+          version: LATEST_VERSION + 2,
+          name: 'broken',
+          sql: (s: string) => `ALTER TABLE ${s}.no_such_table ADD COLUMN x int`,
+        };
         await expect(migrate(pool, schema, [...MIGRATIONS, extra, broken])).rejects.toThrow(/no_such_table/);
         expect(await withClient(async (c) => (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount)).toBe(0);
         expect(await migrate(pool, schema)).toEqual(MIGRATIONS.map((m) => m.version));
@@ -74,16 +89,27 @@ describe.skipIf(SKIP_PG)('PostgreSQL store: schema, pool and transactions', () =
     it('refuse a schema migrated by a newer build, saying so', async () => {
       const schema = fresh();
       await open(schema);
-      await withClient((c) => c.query(`INSERT INTO "${schema}".helpdesk_migrations (version, name) VALUES ($1, 'from the future')`, [LATEST_VERSION + 5]));
-      await expect(open(schema)).rejects.toThrow(new RegExp(`version ${LATEST_VERSION + 5}, newer than this build knows \\(${LATEST_VERSION}\\)`));
+      await withClient((c) =>
+        c.query(`INSERT INTO "${schema}".helpdesk_migrations (version, name) VALUES ($1, 'from the future')`, [LATEST_VERSION + 5]),
+      );
+      await expect(open(schema)).rejects.toThrow(
+        new RegExp(`version ${LATEST_VERSION + 5}, newer than this build knows \\(${LATEST_VERSION}\\)`),
+      );
     });
   });
 
   describe('connections', () => {
     it('an unreachable server fails start-up naming DATABASE_URL and where, never the password', async () => {
-      const err = await PgDatabase.open({ url: 'postgres://bot:s3cret-pw@127.0.0.1:1/helpdesk', poolSize: 2, schema: 'public', connectTimeoutMs: 2000 }).catch((e: Error) => e);
+      const err = await PgDatabase.open({
+        url: 'postgres://bot:s3cret-pw@127.0.0.1:1/helpdesk',
+        poolSize: 2,
+        schema: 'public',
+        connectTimeoutMs: 2000,
+      }).catch((e: Error) => e);
       expect(err).toBeInstanceOf(StoreUnavailableError);
-      expect((err as Error).message).toMatch(/^PostgreSQL store at 127\.0\.0\.1:1\/helpdesk \(DATABASE_URL\) could not be opened: .*ECONNREFUSED/);
+      expect((err as Error).message).toMatch(
+        /^PostgreSQL store at 127\.0\.0\.1:1\/helpdesk \(DATABASE_URL\) could not be opened: .*ECONNREFUSED/,
+      );
       expect((err as Error).message).not.toContain('s3cret');
     });
 
@@ -116,11 +142,17 @@ describe.skipIf(SKIP_PG)('PostgreSQL store: schema, pool and transactions', () =
     });
 
     /** Another session holds the ticket's row lock and assigns it to bob, then `finish`es its transaction. */
-    async function whileLockedElsewhere(t: Ticket, finish: 'COMMIT' | 'ROLLBACK' | 'terminate'): Promise<Ticket | TicketConflict | undefined> {
+    async function whileLockedElsewhere(
+      t: Ticket,
+      finish: 'COMMIT' | 'ROLLBACK' | 'terminate',
+    ): Promise<Ticket | TicketConflict | undefined> {
       return withClient(async (other) => {
         await other.query('BEGIN');
         await other.query(`SELECT doc FROM "${schema}".tickets WHERE id = $1 FOR UPDATE`, [t.id]);
-        await other.query(`UPDATE "${schema}".tickets SET status = 'assigned', doc = doc || '{"status":"assigned","assignedTo":"bob"}' WHERE id = $1`, [t.id]);
+        await other.query(
+          `UPDATE "${schema}".tickets SET status = 'assigned', doc = doc || '{"status":"assigned","assignedTo":"bob"}' WHERE id = $1`,
+          [t.id],
+        );
         let settled = false;
         const claim = store.update(t.id, claimBy('alice')).then(
           (v) => ((settled = true), v),

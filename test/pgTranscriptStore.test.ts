@@ -47,7 +47,15 @@ async function seedRandom(stores: TranscriptStore[], seed: number, count: number
       const end = (minute += Math.floor(rnd() * 5));
       const path = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => ({ node: pick(NODES) }));
       const outcome = pick(OUTCOMES);
-      const session = { ...who(id), startedAt: at(start), endedAt: at(end), branch: pick(BRANCHES), path, outcome, rating: rnd() < 0.5 ? 1 + Math.floor(rnd() * 5) : null };
+      const session = {
+        ...who(id),
+        startedAt: at(start),
+        endedAt: at(end),
+        branch: pick(BRANCHES),
+        path,
+        outcome,
+        rating: rnd() < 0.5 ? 1 + Math.floor(rnd() * 5) : null,
+      };
       ops.push((s) => s.record(session));
     }
     if (rnd() < 0.4) {
@@ -94,11 +102,21 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
     for (const minutes of [0, 300, 650, 2000]) {
       const now = new Date(T0 + minutes * 60_000);
       for (const filter of filters) {
-        expect(await pg.search(filter, ALL, now), `${JSON.stringify(filter)} at +${minutes} min`).toEqual(await lowdb.search(filter, ALL, now));
+        expect(await pg.search(filter, ALL, now), `${JSON.stringify(filter)} at +${minutes} min`).toEqual(
+          await lowdb.search(filter, ALL, now),
+        );
       }
       expect(await pg.search({}, { offset: 7, limit: 9 }, now)).toEqual(await lowdb.search({}, { offset: 7, limit: 9 }, now));
-      for (const filter of [{}, { outcome: 'escalated' as const }, { outcome: 'abandoned' as const }, { rating: 5 }, { from: new Date(T0 + 300 * 60_000) }]) {
-        expect(await pg.analytics(filter, now), `analytics ${JSON.stringify(filter)} at +${minutes} min`).toEqual(await lowdb.analytics(filter, now));
+      for (const filter of [
+        {},
+        { outcome: 'escalated' as const },
+        { outcome: 'abandoned' as const },
+        { rating: 5 },
+        { from: new Date(T0 + 300 * 60_000) },
+      ]) {
+        expect(await pg.analytics(filter, now), `analytics ${JSON.stringify(filter)} at +${minutes} min`).toEqual(
+          await lowdb.analytics(filter, now),
+        );
       }
     }
     expect(await pg.list()).toEqual(await lowdb.list());
@@ -109,7 +127,9 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
     const a = PgTranscriptStore.open(main);
     const b = PgTranscriptStore.open(second);
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).log(who('race'), { at: at(i), role: i % 3 ? 'bot' : 'user', type: 'message', text: `m${i}` })),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).log(who('race'), { at: at(i), role: i % 3 ? 'bot' : 'user', type: 'message', text: `m${i}` }),
+      ),
     );
     const got = await a.get('race', new Date(T0));
     expect(got?.entries.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -120,10 +140,17 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
   it('stores text PostgreSQL cannot hold (NUL, lone surrogates) as U+FFFD instead of failing the write', async () => {
     const store = PgTranscriptStore.open(main);
     const id = 'nul\u0000id';
-    await store.log({ ...who(id), userName: 'Eve\u0000' }, { at: at(0), role: 'user', type: 'message', text: 'bad\u0000byte and \ud800 half', buttons: ['x\udc00'] });
+    await store.log(
+      { ...who(id), userName: 'Eve\u0000' },
+      { at: at(0), role: 'user', type: 'message', text: 'bad\u0000byte and \ud800 half', buttons: ['x\udc00'] },
+    );
     const got = await store.get(id, new Date(T0));
     expect(got?.entries[0]).toMatchObject({ text: 'bad\uFFFDbyte and \uFFFD half', buttons: ['x\uFFFD'] });
-    expect(got?.conversation).toMatchObject({ conversationId: 'nul\uFFFDid', userName: 'Eve\uFFFD', preview: 'bad\uFFFDbyte and \uFFFD half' });
+    expect(got?.conversation).toMatchObject({
+      conversationId: 'nul\uFFFDid',
+      userName: 'Eve\uFFFD',
+      preview: 'bad\uFFFDbyte and \uFFFD half',
+    });
     expect((await store.search({ text: 'bad half' }, ALL, new Date(T0))).total).toBe(1);
   });
 
@@ -153,7 +180,9 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
   it('rejects an entry whose timestamp does not parse, without storing anything', async () => {
     const store = PgTranscriptStore.open(main);
     await expect(store.log(who('when'), { at: 'yesterday', role: 'user', type: 'message', text: 'x' })).rejects.toThrow(RangeError);
-    await expect(store.record({ ...who('when'), startedAt: at(0), endedAt: 'later', branch: null, path: [], outcome: 'resolved', rating: null })).rejects.toThrow(RangeError);
+    await expect(
+      store.record({ ...who('when'), startedAt: at(0), endedAt: 'later', branch: null, path: [], outcome: 'resolved', rating: null }),
+    ).rejects.toThrow(RangeError);
     expect(await store.get('when')).toBeUndefined();
   });
 });

@@ -30,7 +30,11 @@ describe.skipIf(SKIP_PG)('PgTurnLock (advisory locks across instances)', () => {
       events.push(`${name} end`);
       return name;
     };
-    const results = await Promise.all([a.run('webchat/c1', turn('a1', 150)), sleep(20).then(() => b.run('webchat/c1', turn('b1', 10))), sleep(40).then(() => b.run('webchat/c2', turn('b2', 10)))]);
+    const results = await Promise.all([
+      a.run('webchat/c1', turn('a1', 150)),
+      sleep(20).then(() => b.run('webchat/c1', turn('b1', 10))),
+      sleep(40).then(() => b.run('webchat/c2', turn('b2', 10))),
+    ]);
     expect(results).toEqual(['a1', 'b1', 'b2']);
     // b2 (another conversation) ran while a1 held c1; b1 waited for a1.
     expect(events.indexOf('b2 end')).toBeLessThan(events.indexOf('a1 end'));
@@ -52,7 +56,9 @@ describe.skipIf(SKIP_PG)('PgTurnLock (advisory locks across instances)', () => {
     });
     await inside;
     // The server ends the session holding the lock, as when an instance's connection or host dies.
-    await withClient((c) => c.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND granted"));
+    await withClient((c) =>
+      c.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND granted"),
+    );
     expect(await b.run('webchat/c4', async () => 'went through')).toBe('went through');
     finish();
     await stuck;

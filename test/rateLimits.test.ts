@@ -36,7 +36,11 @@ const activity = (conversationId: string, i: number) => ({
 describe('rate limits', () => {
   it('answers 429 with Retry-After once a conversation exceeds its messages per minute, without slowing others', async () => {
     const post = (conversationId: string, i: number) =>
-      fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(conversationId, i)) });
+      fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity(conversationId, i)),
+      });
     const statuses = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await post('busy', i)).status);
     expect(statuses.slice(0, 3).every((s) => s < 300)).toBe(true);

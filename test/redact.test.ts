@@ -72,7 +72,9 @@ describe('redact', () => {
 
   it('masks around what it keeps in one message', () => {
     const text = 'alice@contoso.com got AADSTS50076 at 14:05 (id 3fa85f64-5717-4562-b3fc-2c963f66afa6), code 482193, phone +1 425 555 0100';
-    expect(redact(text)).toBe('alice@contoso.com got AADSTS50076 at 14:05 (id 3fa85f64-5717-4562-b3fc-2c963f66afa6), code [code], phone [phone]');
+    expect(redact(text)).toBe(
+      'alice@contoso.com got AADSTS50076 at 14:05 (id 3fa85f64-5717-4562-b3fc-2c963f66afa6), code [code], phone [phone]',
+    );
   });
 
   it('leaves no placeholder behind, even for text that contains private-use characters', () => {
@@ -97,7 +99,12 @@ describe('redacted text in the store file', () => {
     for (const [i, text] of said.entries()) {
       await store.log(who, { at: `2026-11-22T14:0${i}:00.000Z`, role: 'user', type: 'message', text: redactEntryText(text) });
     }
-    await store.log(who, { at: '2026-11-22T14:05:00.000Z', role: 'bot', type: 'message', card: redact('Ticket for +1 425 555 0100, code 482193') });
+    await store.log(who, {
+      at: '2026-11-22T14:05:00.000Z',
+      role: 'bot',
+      type: 'message',
+      card: redact('Ticket for +1 425 555 0100, code 482193'),
+    });
     const raw = rawTextUnder(folder);
     // Guard against a vacuous pass: the file holds the messages, with their masks and the kept error code.
     expect(raw).toContain('[phone]');

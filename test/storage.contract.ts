@@ -103,22 +103,31 @@ export function storageContract(name: string, factory: StorageFactory): void {
 
     it('keys are opaque strings: channel ids with punctuation, unicode, prototype names, long keys', async () => {
       const storage = await factory.open();
-      const keys = ['msteams/conversations/19:abc@thread.v2;messageid=17/', 'webchat/conversations/ünï 😀/', '__proto__', 'constructor', `long/${'x'.repeat(600)}`];
+      const keys = [
+        'msteams/conversations/19:abc@thread.v2;messageid=17/',
+        'webchat/conversations/ünï 😀/',
+        '__proto__',
+        'constructor',
+        `long/${'x'.repeat(600)}`,
+      ];
       for (const [i, key] of keys.entries()) await storage.write({ [key]: { i } });
       const got = await storage.read(keys);
       expect(keys.map((k) => Object.hasOwn(got, k) && got[k]!.i)).toEqual(keys.map((_k, i) => i));
     });
 
-    it.runIf(factory.reopen !== undefined)('persists: a reopened storage has the items and eTags, and still refuses a stale eTag', async () => {
-      const storage = await factory.open();
-      await storage.write({ [KEY]: { v: 1 } });
-      const stale = await eTagOf(storage, KEY);
-      await storage.write({ [KEY]: { v: 2, eTag: stale } });
-      const again = await factory.reopen!(storage);
-      expect((await valueOf(again, KEY))?.v).toBe(2);
-      await expect(again.write({ [KEY]: { v: 3, eTag: stale } })).rejects.toThrow(CONFLICT);
-      await again.write({ [KEY]: { v: 3, eTag: await eTagOf(again, KEY) } });
-      expect((await valueOf(again, KEY))?.v).toBe(3);
-    });
+    it.runIf(factory.reopen !== undefined)(
+      'persists: a reopened storage has the items and eTags, and still refuses a stale eTag',
+      async () => {
+        const storage = await factory.open();
+        await storage.write({ [KEY]: { v: 1 } });
+        const stale = await eTagOf(storage, KEY);
+        await storage.write({ [KEY]: { v: 2, eTag: stale } });
+        const again = await factory.reopen!(storage);
+        expect((await valueOf(again, KEY))?.v).toBe(2);
+        await expect(again.write({ [KEY]: { v: 3, eTag: stale } })).rejects.toThrow(CONFLICT);
+        await again.write({ [KEY]: { v: 3, eTag: await eTagOf(again, KEY) } });
+        expect((await valueOf(again, KEY))?.v).toBe(3);
+      },
+    );
   });
 }

@@ -32,7 +32,10 @@ describe('EmbeddedStateStorage on disk', () => {
     expect((await restarted.read(['webchat/conversations/c1/']))['webchat/conversations/c1/']).toMatchObject({ step: 'no-code-number' });
     const docs = fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.json'));
     expect(docs).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(path.join(docs[0]!.parentPath, docs[0]!.name), 'utf8'))).toMatchObject({ key: 'webchat/conversations/c1/', value: { step: 'no-code-number' } });
+    expect(JSON.parse(fs.readFileSync(path.join(docs[0]!.parentPath, docs[0]!.name), 'utf8'))).toMatchObject({
+      key: 'webchat/conversations/c1/',
+      value: { step: 'no-code-number' },
+    });
     await restarted.close();
   });
 });

@@ -10,22 +10,39 @@ const SESSION = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 
 function ticket(over: Partial<Ticket> & Pick<Ticket, 'fields'>): Ticket {
   return {
-    id: 'MFA-7K3Q9P', status: 'queued', priority: 'normal', category: 'no-code', categoryTitle: 'No code, text or call arrives',
-    extras: {}, stepsTried: [], escalatedFrom: 'asked for a person',
+    id: 'MFA-7K3Q9P',
+    status: 'queued',
+    priority: 'normal',
+    category: 'no-code',
+    categoryTitle: 'No code, text or call arrives',
+    extras: {},
+    stepsTried: [],
+    escalatedFrom: 'asked for a person',
     conversation: { channelId: 'webchat', serviceUrl: 'http://localhost', conversationId: 'c1', reference: {} },
-    createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z', userWaiting: true, messages: [],
+    createdAt: '2026-11-22T10:00:00.000Z',
+    updatedAt: '2026-11-22T10:00:00.000Z',
+    userWaiting: true,
+    messages: [],
     ...over,
   };
 }
 
 const lostPhone = ticket({
-  priority: 'urgent', category: 'lost-phone', categoryTitle: 'Lost or stolen phone', userName: 'Alex Wilber',
+  priority: 'urgent',
+  category: 'lost-phone',
+  categoryTitle: 'Lost or stolen phone',
+  userName: 'Alex Wilber',
   escalatedFrom: 'lost-phone-admin-reset',
   conversation: { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversationId: 'c2', reference: {} },
   fields: {
-    userId: 'alex@contoso.com', errorMessage: 'AADSTS50076: You must use multi-factor authentication to access this resource',
-    pageUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize', errorCode: 'AADSTS50076', sessionId: SESSION,
-    correlationId: '9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d', timestamp: '2026-11-22T09:52:00Z', accountType: 'work-or-school',
+    userId: 'alex@contoso.com',
+    errorMessage: 'AADSTS50076: You must use multi-factor authentication to access this resource',
+    pageUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+    errorCode: 'AADSTS50076',
+    sessionId: SESSION,
+    correlationId: '9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d',
+    timestamp: '2026-11-22T09:52:00Z',
+    accountType: 'work-or-school',
   },
   extras: { appName: 'Microsoft Office', ipAddress: '203.0.113.7', requestId: SESSION, devicePlatform: 'Windows 10' },
   stepsTried: [
@@ -41,7 +58,8 @@ const minimal = ticket({ fields: { userId: 'sam@contoso.com', errorMessage: 'The
 
 const XSS = '<script>alert(1)</script> **x** [link](javascript:alert(2))';
 const hostile = ticket({
-  userName: '_Eve_ <img src=x onerror=alert(3)>', assignedTo: 'alice',
+  userName: '_Eve_ <img src=x onerror=alert(3)>',
+  assignedTo: 'alice',
   fields: { userId: 'eve@contoso.com', errorMessage: XSS },
   extras: { noteField: '[click me](https://evil.example)' },
   stepsTried: [{ node: 'no-code', title: 'No code, text or call arrives', outcome: 'fixed' }],
@@ -54,13 +72,21 @@ describe('buildSummary', () => {
   it('labels an urgent lost-phone case and says who, what and where', () => {
     expect(s.priorityLabel).toBe('Urgent: security case (lost or stolen phone)');
     expect(s.headline).toBe('alex@contoso.com is locked out: Lost or stolen phone (AADSTS50076)');
-    expect(s.who).toEqual({ userId: 'alex@contoso.com', userName: 'Alex Wilber', accountType: 'Work or school', channel: 'Microsoft Teams' });
+    expect(s.who).toEqual({
+      userId: 'alex@contoso.com',
+      userName: 'Alex Wilber',
+      accountType: 'Work or school',
+      channel: 'Microsoft Teams',
+    });
     expect(s.problem).toEqual({
-      errorMessage: lostPhone.fields.errorMessage, errorCode: 'AADSTS50076',
+      errorMessage: lostPhone.fields.errorMessage,
+      errorCode: 'AADSTS50076',
       escalatedBecause: 'Phone lost or stolen: only an admin can reset the verification methods',
     });
     expect(s.waitingMinutes).toBe(17);
-    expect(s.suggestedNextStep).toMatch(/verify the caller's identity.*MFA methods.*revoke sign-in sessions and app passwords.*forget remembered MFA devices/i);
+    expect(s.suggestedNextStep).toMatch(
+      /verify the caller's identity.*MFA methods.*revoke sign-in sessions and app passwords.*forget remembered MFA devices/i,
+    );
     expect(s.suggestedNextStep).not.toMatch(/No correlation/);
   });
 
@@ -113,11 +139,17 @@ describe('buildSummary', () => {
   });
 
   it('does not mistake keys like "constructor" for known ones', () => {
-    const odd = buildSummary(ticket({
-      fields: { userId: 'a@b.co', errorMessage: 'nothing arrives at all' }, extras: { constructor: 'x' }, escalatedFrom: 'toString',
-      category: '__proto__', stepsTried: [{ node: 'n', title: 'T', outcome: 'toString' }],
-      conversation: { channelId: 'constructor', serviceUrl: '', conversationId: 'c', reference: {} },
-    }), now);
+    const odd = buildSummary(
+      ticket({
+        fields: { userId: 'a@b.co', errorMessage: 'nothing arrives at all' },
+        extras: { constructor: 'x' },
+        escalatedFrom: 'toString',
+        category: '__proto__',
+        stepsTried: [{ node: 'n', title: 'T', outcome: 'toString' }],
+        conversation: { channelId: 'constructor', serviceUrl: '', conversationId: 'c', reference: {} },
+      }),
+      now,
+    );
     expect(odd.stepsTried).toEqual([{ title: 'T', outcome: 'Chose "toString"' }]);
     expect(odd.extras).toEqual([{ label: 'Constructor', value: 'x' }]);
     expect(odd.who.channel).toBe('constructor');
@@ -131,7 +163,9 @@ describe('summaryToMarkdown', () => {
     const md = summaryToMarkdown(buildSummary(lostPhone, now));
     expect(md).toMatch(/^### alex@contoso\.com is locked out: Lost or stolen phone \\\(AADSTS50076\\\)$/m);
     expect(md).toContain('**Priority:** Urgent: security case \\(lost or stolen phone\\)');
-    expect(md).toContain('1. Lost or stolen phone: Chose "Yes, I have another phone or method"\n2. Sign in with your other phone: Did not help\n3. Replace the lost phone: Did not help');
+    expect(md).toContain(
+      '1. Lost or stolen phone: Chose "Yes, I have another phone or method"\n2. Sign in with your other phone: Did not help\n3. Replace the lost phone: Did not help',
+    );
     expect(md).toContain('| Field | Value |\n|---|---|\n| User ID | alex@contoso.com |');
     expect(md).toContain('| IP address | 203.0.113.7 |');
     expect(summaryToMarkdown(buildSummary(minimal, now))).toContain('| Correlation ID | _not given_ |');
@@ -157,7 +191,8 @@ describe('summaryToText', () => {
   });
 });
 
-const allElements = (els: CardElement[]): CardElement[] => els.flatMap((e) => (e.type === 'Container' ? [e, ...allElements(e.items)] : [e]));
+const allElements = (els: CardElement[]): CardElement[] =>
+  els.flatMap((e) => (e.type === 'Container' ? [e, ...allElements(e.items)] : [e]));
 const byId = <T extends CardElement>(card: AdaptiveCard, id: string) => allElements(card.body).find((e) => e.id === id) as T;
 
 describe('summaryToAdaptiveCard', () => {
@@ -167,7 +202,14 @@ describe('summaryToAdaptiveCard', () => {
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(byId<TextBlock>(card, 'priority')).toMatchObject({ text: 'Urgent: security case (lost or stolen phone)', color: 'Attention' });
     expect(byId<FactSet>(card, 'fields').facts.map((f) => f.title)).toEqual([
-      'User ID', 'Error message', 'Page address', 'Error code', 'Session ID', 'Correlation ID', 'Time of the error', 'Account type',
+      'User ID',
+      'Error message',
+      'Page address',
+      'Error code',
+      'Session ID',
+      'Correlation ID',
+      'Time of the error',
+      'Account type',
     ]);
     expect(byId<FactSet>(card, 'fields').facts[4]).toEqual({ title: 'Session ID', value: SESSION });
     expect(byId<FactSet>(card, 'extras').facts.map((f) => f.title)).toEqual(['App name', 'IP address', 'Device platform']);
@@ -200,7 +242,9 @@ describe('summaryToAdaptiveCard', () => {
   });
 
   it('escapes list and rule markers only at the start of a text block', () => {
-    const lines = (msg: string) => byId<TextBlock>(summaryToAdaptiveCard(buildSummary(ticket({ fields: { userId: 'a@b.co', errorMessage: msg } }), now)), 'errorMessage').text;
+    const lines = (msg: string) =>
+      byId<TextBlock>(summaryToAdaptiveCard(buildSummary(ticket({ fields: { userId: 'a@b.co', errorMessage: msg } }), now)), 'errorMessage')
+        .text;
     expect(lines('1. it failed at 10.30')).toBe('1\\. it failed at 10.30');
     expect(lines('--- gone')).toBe('\\--- gone');
     expect(lines('203.0.113.7 blocked - again')).toBe('203.0.113.7 blocked - again');
@@ -208,10 +252,17 @@ describe('summaryToAdaptiveCard', () => {
 
   // adaptivecards' ESM build imports without file extensions, so Node needs its UMD bundle; parsing needs no DOM.
   interface AcLib {
-    AdaptiveCard: new () => { parse(json: unknown, ctx: AcContext): void; toJSON(): unknown; validateProperties(): { validationEvents: { message: string }[] } };
+    AdaptiveCard: new () => {
+      parse(json: unknown, ctx: AcContext): void;
+      toJSON(): unknown;
+      validateProperties(): { validationEvents: { message: string }[] };
+    };
     SerializationContext: new () => AcContext;
   }
-  interface AcContext { eventCount: number; getEventAt(i: number): { message: string } }
+  interface AcContext {
+    eventCount: number;
+    getEventAt(i: number): { message: string };
+  }
   const ac = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as AcLib;
 
   const parse = (json: unknown) => {

@@ -106,14 +106,19 @@ describe('ticket questions', () => {
     expect(ticket!.extras).toMatchObject({ appName: 'Microsoft Office', ipAddress: '203.0.113.7' });
   });
 
-  it('asks for the time zone of a time given without one, offering the browser\'s', async () => {
+  it("asks for the time zone of a time given without one, offering the browser's", async () => {
     const h = await atTicket();
     await h.say('alex@contoso.com');
     await h.say('The code never arrives on my phone');
     for (let i = 0; i < 4; i += 1) await h.say('skip'); // page address, error code, session and correlation ids
     // As Web Chat sends them: the browser's local time with its offset (a string on the wire) and its zone.
     const withClock = (text: string) =>
-      ({ type: 'message', text, localTimestamp: '2026-11-23T10:00:00.000+05:30', localTimezone: 'Asia/Kolkata' }) as unknown as Partial<Activity>;
+      ({
+        type: 'message',
+        text,
+        localTimestamp: '2026-11-23T10:00:00.000+05:30',
+        localTimezone: 'Asia/Kolkata',
+      }) as unknown as Partial<Activity>;
     let replies = await h.say(withClock('2026-11-22 09:15'));
     expect(textsOf(replies)).toMatch(/time zone/i);
     replies = await h.say(withClock('yes'));
@@ -181,7 +186,9 @@ describe('waiting for an agent', () => {
     const second = await queued();
     const replies = await second.h.say('menu');
     expect(textsOf(replies)).toContain(`still has ticket **${second.id}**`);
-    expect(buttonsOf(replies.at(-1))).toEqual((tree.nodes.get('main-menu') as { options: { label: string }[] }).options.map((o) => o.label));
+    expect(buttonsOf(replies.at(-1))).toEqual(
+      (tree.nodes.get('main-menu') as { options: { label: string }[] }).options.map((o) => o.label),
+    );
     expect(await second.h.handoff.get(second.id)).toMatchObject({ status: 'queued', userWaiting: false });
   });
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseErrorDetails } from '../src/tickets/errorDetails.js';
 import {
-  completeTimestamp, isSkipAnswer, parseField, TICKET_FIELDS, type FieldResult, type ParseContext, type TicketFieldName,
+  completeTimestamp,
+  isSkipAnswer,
+  parseField,
+  TICKET_FIELDS,
+  type FieldResult,
+  type ParseContext,
+  type TicketFieldName,
 } from '../src/tickets/fields.js';
 
 // 23:30 in Paris on 22 Nov 2026, so "today" is the 22nd for the user and for UTC alike.
@@ -18,7 +24,14 @@ const reason = (r: FieldResult) => (!r.ok ? r.reason : `no reason: ${JSON.string
 describe('TICKET_FIELDS', () => {
   it('lists every field once, in asking order, with only userId and errorMessage required', () => {
     expect(TICKET_FIELDS.map((f) => f.name)).toEqual([
-      'userId', 'errorMessage', 'pageUrl', 'errorCode', 'sessionId', 'correlationId', 'timestamp', 'accountType',
+      'userId',
+      'errorMessage',
+      'pageUrl',
+      'errorCode',
+      'sessionId',
+      'correlationId',
+      'timestamp',
+      'accountType',
     ]);
     expect(TICKET_FIELDS.filter((f) => f.required).map((f) => f.name)).toEqual(['userId', 'errorMessage']);
   });
@@ -33,17 +46,24 @@ describe('parseField: good answers are normalised', () => {
   it.each<Good>([
     ['userId', '  Alex@Contoso.COM ', 'alex@contoso.com'],
     ['userId', 'my email is Bob.Smith@Fabrikam.onmicrosoft.com.', 'bob.smith@fabrikam.onmicrosoft.com'],
-    ['errorMessage', '  We couldn\'t   verify your identity  ', "We couldn't verify your identity"],
+    ['errorMessage', "  We couldn't   verify your identity  ", "We couldn't verify your identity"],
     ['errorMessage', 'AADSTS50076', 'AADSTS50076'],
     ['errorMessage', '"Your sign-in was blocked."', 'Your sign-in was blocked.'],
     // Redacted on the way in: what the review card shows is what the help desk gets.
-    ['errorMessage', 'I typed the code 482193 and my number +1 425 555 0100, both refused', 'I typed the code [code] and my number [phone], both refused'],
+    [
+      'errorMessage',
+      'I typed the code 482193 and my number +1 425 555 0100, both refused',
+      'I typed the code [code] and my number [phone], both refused',
+    ],
     ['pageUrl', 'login.microsoftonline.com/common/oauth2', 'https://login.microsoftonline.com/common/oauth2'],
     ['pageUrl', 'https://login.microsoftonline.com/common/login?x=1', 'https://login.microsoftonline.com/common/login?x=1'],
     ['pageUrl', 'http://mysignins.microsoft.com/', 'http://mysignins.microsoft.com/'],
-    ['errorCode', 'AADSTS50076', 'AADSTS50076'], ['errorCode', 'aadsts 50076', 'AADSTS50076'],
+    ['errorCode', 'AADSTS50076', 'AADSTS50076'],
+    ['errorCode', 'aadsts 50076', 'AADSTS50076'],
     ['errorCode', 'Error code: AADSTS500121', 'AADSTS500121'],
-    ['errorCode', '50076', '50076'], ['errorCode', '0x80070005', '0x80070005'], ['errorCode', '0x8007000e', '0x8007000E'],
+    ['errorCode', '50076', '50076'],
+    ['errorCode', '0x80070005', '0x80070005'],
+    ['errorCode', '0x8007000e', '0x8007000E'],
     ['errorCode', 'AADSTS50076: Due to a configuration change...', 'AADSTS50076'],
     ['sessionId', '3fa85f64-5717-4562-b3fc-2c963f66afa6', '3fa85f64-5717-4562-b3fc-2c963f66afa6'],
     ['sessionId', '{3FA85F64-5717-4562-B3FC-2C963F66AFA6}', '3fa85f64-5717-4562-b3fc-2c963f66afa6'],
@@ -204,8 +224,13 @@ const EXPECTED_FOUND = {
   errorMessage: expect.stringMatching(/^AADSTS50076: Due to a configuration change .*c000-000000000000'\.$/),
 };
 const EXPECTED_EXTRAS = {
-  requestId: '5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70', appName: 'Microsoft Office', appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
-  ipAddress: '203.0.113.7', deviceIdentifier: 'Not available', devicePlatform: 'Windows 10', deviceState: 'Unregistered',
+  requestId: '5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70',
+  appName: 'Microsoft Office',
+  appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+  ipAddress: '203.0.113.7',
+  deviceIdentifier: 'Not available',
+  devicePlatform: 'Windows 10',
+  deviceState: 'Unregistered',
 };
 
 describe('parseErrorDetails', () => {
@@ -223,14 +248,21 @@ describe('parseErrorDetails', () => {
 
   it('accepts other labels, tabs and case, and prefers an explicit Session Id over Request Id', () => {
     const text = [
-      'SIGN-IN NAME:\tAlex@Contoso.com', 'session ID\t{3FA85F64-5717-4562-B3FC-2C963F66AFA6}', 'Request Id: 5A1F0C2E-7B9D-4C1E-9F3A-2D8E6B4A1C70',
-      'Error code: AADSTS50074', 'Page URL: login.microsoftonline.com/common/login', 'Timestamp: 2026-11-22 13:05:10Z',
+      'SIGN-IN NAME:\tAlex@Contoso.com',
+      'session ID\t{3FA85F64-5717-4562-B3FC-2C963F66AFA6}',
+      'Request Id: 5A1F0C2E-7B9D-4C1E-9F3A-2D8E6B4A1C70',
+      'Error code: AADSTS50074',
+      'Page URL: login.microsoftonline.com/common/login',
+      'Timestamp: 2026-11-22 13:05:10Z',
       'Error: Strong authentication is required.',
     ].join('\n');
     expect(parseErrorDetails(text, ctx)).toEqual({
       found: {
-        userId: 'alex@contoso.com', sessionId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', errorCode: 'AADSTS50074',
-        pageUrl: 'https://login.microsoftonline.com/common/login', timestamp: '2026-11-22T13:05:10+00:00',
+        userId: 'alex@contoso.com',
+        sessionId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        errorCode: 'AADSTS50074',
+        pageUrl: 'https://login.microsoftonline.com/common/login',
+        timestamp: '2026-11-22T13:05:10+00:00',
         errorMessage: 'Strong authentication is required.',
       },
       extras: { requestId: '5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70' },
@@ -250,17 +282,16 @@ describe('parseErrorDetails', () => {
   it('takes a zone-less page timestamp as UTC and fills the error code from the message', () => {
     const r = parseErrorDetails('Timestamp: 2026-11-22T13:05:10\nMessage: AADSTS50158: External security challenge not satisfied.', ctx);
     expect(r?.found).toEqual({
-      timestamp: '2026-11-22T13:05:10+00:00', errorCode: 'AADSTS50158',
+      timestamp: '2026-11-22T13:05:10+00:00',
+      errorCode: 'AADSTS50158',
       errorMessage: 'AADSTS50158: External security challenge not satisfied.',
     });
   });
 
-  it.each([
-    'I cannot sign in, the app keeps asking for a code.',
-    'Error Code: 50076',
-    'My phone: a new one. Note that I tried twice.',
-    '',
-  ])('returns undefined for text that is not a block: %j', (text) => {
-    expect(parseErrorDetails(text, ctx)).toBeUndefined();
-  });
+  it.each(['I cannot sign in, the app keeps asking for a code.', 'Error Code: 50076', 'My phone: a new one. Note that I tried twice.', ''])(
+    'returns undefined for text that is not a block: %j',
+    (text) => {
+      expect(parseErrorDetails(text, ctx)).toBeUndefined();
+    },
+  );
 });

@@ -43,10 +43,12 @@ export function ticket(over: Partial<Ticket> = {}): Ticket {
 }
 
 /** The claim rule as HandoffService applies it: the first agent wins, everyone after gets AlreadyClaimed. */
-const claimBy = (agent: string) => (t: Ticket): Ticket => {
-  if (t.status === 'assigned') throw new TicketConflict('AlreadyClaimed', `Ticket ${t.id} is already claimed by ${t.assignedTo}.`);
-  return { ...t, status: 'assigned', assignedTo: agent, assignedAt: '2026-11-22T10:05:00.000Z' };
-};
+const claimBy =
+  (agent: string) =>
+  (t: Ticket): Ticket => {
+    if (t.status === 'assigned') throw new TicketConflict('AlreadyClaimed', `Ticket ${t.id} is already claimed by ${t.assignedTo}.`);
+    return { ...t, status: 'assigned', assignedTo: agent, assignedAt: '2026-11-22T10:05:00.000Z' };
+  };
 
 const ids = (tickets: Ticket[]): string[] => tickets.map((t) => t.id);
 
@@ -120,7 +122,11 @@ export function ticketStoreContract(name: string, factory: TicketStoreFactory): 
       const refused = await store.update(t.id, claimBy('bob')).catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(TicketConflict);
       expect(refused).toMatchObject({ code: 'AlreadyClaimed', message: expect.stringContaining('alice') });
-      await expect(store.update(t.id, () => { throw new RangeError('mutator bug'); })).rejects.toThrow(RangeError);
+      await expect(
+        store.update(t.id, () => {
+          throw new RangeError('mutator bug');
+        }),
+      ).rejects.toThrow(RangeError);
       expect(await store.get(t.id)).toEqual(before);
       // The store is still usable afterwards (nothing left locked or half-written).
       await store.update(t.id, (cur) => ({ ...cur, status: 'resolved' }));
@@ -161,18 +167,21 @@ export function ticketStoreContract(name: string, factory: TicketStoreFactory): 
       expect(messages.map((m) => m.text).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
     });
 
-    it.runIf(factory.reopen !== undefined)('persists: a reopened store has every ticket, open or not, and goes on updating them', async () => {
-      const store = await factory.open();
-      const open = ticket();
-      const done = ticket({ status: 'resolved' });
-      await store.create(open);
-      await store.create(done);
-      await store.update(open.id, claimBy('alice'));
-      const again = await factory.reopen!(store);
-      expect(await again.get(open.id)).toEqual(await store.get(open.id));
-      expect(await again.get(done.id)).toEqual(done);
-      expect(ids(await again.listOpen())).toEqual([open.id]);
-      await expect(again.update(open.id, claimBy('bob'))).rejects.toMatchObject({ code: 'AlreadyClaimed' });
-    });
+    it.runIf(factory.reopen !== undefined)(
+      'persists: a reopened store has every ticket, open or not, and goes on updating them',
+      async () => {
+        const store = await factory.open();
+        const open = ticket();
+        const done = ticket({ status: 'resolved' });
+        await store.create(open);
+        await store.create(done);
+        await store.update(open.id, claimBy('alice'));
+        const again = await factory.reopen!(store);
+        expect(await again.get(open.id)).toEqual(await store.get(open.id));
+        expect(await again.get(done.id)).toEqual(done);
+        expect(ids(await again.listOpen())).toEqual([open.id]);
+        await expect(again.update(open.id, claimBy('bob'))).rejects.toMatchObject({ code: 'AlreadyClaimed' });
+      },
+    );
   });
 }

@@ -19,7 +19,12 @@ describe('transcript logging through botbuilder middleware', () => {
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
     expect(entries[0]).toMatchObject({ role: 'user', type: 'conversationUpdate' });
     const users = entries.filter((e) => e.role === 'user' && e.type === 'message').map((e) => e.text);
-    expect(users).toEqual(['My code, text or call never arrives', 'no, and please call me on [phone]', 'my code [code] expired anyway, no', 'menu']);
+    expect(users).toEqual([
+      'My code, text or call never arrives',
+      'no, and please call me on [phone]',
+      'my code [code] expired anyway, no',
+      'menu',
+    ]);
     const menu = entries.find((e) => e.role === 'bot' && (e.buttons?.length ?? 0) > 5);
     expect(menu?.buttons).toContain('I left my phone at home');
     expect(JSON.stringify(entries)).not.toMatch(/7700|731904/);

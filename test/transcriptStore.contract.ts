@@ -17,27 +17,122 @@ const user = (minute: number, text: string): Omit<TranscriptEntry, 'seq'> => ({ 
 const bot = (minute: number, text: string): Omit<TranscriptEntry, 'seq'> => ({ at: at(minute), role: 'bot', type: 'message', text });
 const ids = (r: { items: Array<{ conversationId: string }> }): string[] => r.items.map((c) => c.conversationId);
 
-interface Walk { branch: string | null; nodes: string[]; outcome: Outcome; rating?: number; ticketId?: string }
+interface Walk {
+  branch: string | null;
+  nodes: string[];
+  outcome: Outcome;
+  rating?: number;
+  ticketId?: string;
+}
 function session(id: string, minute: number, w: Walk, userId = `${id}@contoso.com`): SessionOutcome {
-  const s: SessionOutcome = { conversationId: id, channelId: 'webchat', userId, startedAt: at(minute), endedAt: at(minute + 1), branch: w.branch, path: path(...w.nodes), outcome: w.outcome, rating: w.rating ?? null };
+  const s: SessionOutcome = {
+    conversationId: id,
+    channelId: 'webchat',
+    userId,
+    startedAt: at(minute),
+    endedAt: at(minute + 1),
+    branch: w.branch,
+    path: path(...w.nodes),
+    outcome: w.outcome,
+    rating: w.rating ?? null,
+  };
   return w.ticketId ? { ...s, ticketId: w.ticketId } : s;
 }
 
 // One user message at `minute`, a bot reply 30 s later, finished walks at minute+1..+2, +3..+4, then maybe an
 // unfinished walk. lastActivityAt = the last walk's end, or minute + 0.5 without walks.
-interface Seed { id: string; minute: number; text: string; reply?: string; userId?: string; walks?: Walk[]; unfinished?: { branch: string | null; nodes: string[] } }
+interface Seed {
+  id: string;
+  minute: number;
+  text: string;
+  reply?: string;
+  userId?: string;
+  walks?: Walk[];
+  unfinished?: { branch: string | null; nodes: string[] };
+}
 const SEED: Seed[] = [
-  { id: 'c01', minute: 1 * H, text: 'Authenticator app stopped sending notifications', walks: [{ branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-check', 'nc-notify'], outcome: 'resolved', rating: 5 }] },
-  { id: 'c02', minute: 2 * H, text: 'No verification code arrives by text message', reply: 'Sorry about that', userId: 'alice@contoso.com', walks: [{ branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-check', 'escalate'], outcome: 'escalated', rating: 2, ticketId: 'MFA-7K3P9Q' }] },
-  { id: 'c03', minute: 3 * H, text: 'The code never arrives and I lost my phone', walks: [{ branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-check'], outcome: 'abandoned' }, { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'lp-backup'], outcome: 'resolved', rating: 4 }] },
-  { id: 'c04', minute: 4 * H, text: 'Authenticator approvals time out', walks: [{ branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-check', 'nc-notify', 'escalate'], outcome: 'escalated', ticketId: 'MFA-2B4D6F' }] },
-  { id: 'c05', minute: 5 * H, text: 'Codes stopped arriving yesterday', unfinished: { branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-notify'] } },
-  { id: 'c06', minute: 6 * H, text: 'Phone notifications are silent', walks: [{ branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'lp-backup', 'lp-recovery'], outcome: 'cancelled' }] },
-  { id: 'c07', minute: 7 * H, text: 'I dropped my phone in the lake', userId: 'alice@contoso.com', walks: [{ branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'escalate'], outcome: 'escalated', rating: 1 }] },
-  { id: 'c08', minute: 11 * H + 50, text: 'New phone, lost the old one', unfinished: { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone'] } },
+  {
+    id: 'c01',
+    minute: 1 * H,
+    text: 'Authenticator app stopped sending notifications',
+    walks: [{ branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-check', 'nc-notify'], outcome: 'resolved', rating: 5 }],
+  },
+  {
+    id: 'c02',
+    minute: 2 * H,
+    text: 'No verification code arrives by text message',
+    reply: 'Sorry about that',
+    userId: 'alice@contoso.com',
+    walks: [
+      {
+        branch: 'no-code',
+        nodes: ['main-menu', 'no-code', 'nc-check', 'escalate'],
+        outcome: 'escalated',
+        rating: 2,
+        ticketId: 'MFA-7K3P9Q',
+      },
+    ],
+  },
+  {
+    id: 'c03',
+    minute: 3 * H,
+    text: 'The code never arrives and I lost my phone',
+    walks: [
+      { branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-check'], outcome: 'abandoned' },
+      { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'lp-backup'], outcome: 'resolved', rating: 4 },
+    ],
+  },
+  {
+    id: 'c04',
+    minute: 4 * H,
+    text: 'Authenticator approvals time out',
+    walks: [
+      {
+        branch: 'no-code',
+        nodes: ['main-menu', 'no-code', 'nc-check', 'nc-notify', 'escalate'],
+        outcome: 'escalated',
+        ticketId: 'MFA-2B4D6F',
+      },
+    ],
+  },
+  {
+    id: 'c05',
+    minute: 5 * H,
+    text: 'Codes stopped arriving yesterday',
+    unfinished: { branch: 'no-code', nodes: ['main-menu', 'no-code', 'nc-notify'] },
+  },
+  {
+    id: 'c06',
+    minute: 6 * H,
+    text: 'Phone notifications are silent',
+    walks: [{ branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'lp-backup', 'lp-recovery'], outcome: 'cancelled' }],
+  },
+  {
+    id: 'c07',
+    minute: 7 * H,
+    text: 'I dropped my phone in the lake',
+    userId: 'alice@contoso.com',
+    walks: [{ branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'escalate'], outcome: 'escalated', rating: 1 }],
+  },
+  {
+    id: 'c08',
+    minute: 11 * H + 50,
+    text: 'New phone, lost the old one',
+    unfinished: { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone'] },
+  },
   { id: 'c09', minute: 9 * H, text: 'menu', walks: [{ branch: null, nodes: ['main-menu'], outcome: 'cancelled' }] },
-  { id: 'c10', minute: 10 * H, text: 'Setting up my new phone', walks: [{ branch: 'new-phone', nodes: ['escalate'], outcome: 'escalated', rating: 3 }] },
-  { id: 'c11', minute: 11 * H, text: 'Sign-in keeps looping', walks: [{ branch: 'sign-in-loop', nodes: ['main-menu', 'sign-in-loop', 'sl-cookies'], outcome: 'resolved' }] },
+  {
+    id: 'c10',
+    minute: 10 * H,
+    text: 'Setting up my new phone',
+    walks: [{ branch: 'new-phone', nodes: ['escalate'], outcome: 'escalated', rating: 3 }],
+  },
+  {
+    id: 'c11',
+    minute: 11 * H,
+    text: 'Sign-in keeps looping',
+    walks: [{ branch: 'sign-in-loop', nodes: ['main-menu', 'sign-in-loop', 'sl-cookies'], outcome: 'resolved' }],
+  },
 ];
 // Derived at NOW: c05 quiet 7 h -> abandoned; c08 quiet 9.5 min -> in-progress. Newest activity first:
 const NEWEST_FIRST = ['c08', 'c11', 'c10', 'c09', 'c07', 'c06', 'c05', 'c04', 'c03', 'c02', 'c01'];
@@ -52,7 +147,11 @@ async function seed(store: TranscriptStore): Promise<void> {
   }
 }
 
-export function transcriptStoreContract(name: string, open: () => Promise<TranscriptStore>, reopen?: (store: TranscriptStore) => Promise<TranscriptStore>): void {
+export function transcriptStoreContract(
+  name: string,
+  open: () => Promise<TranscriptStore>,
+  reopen?: (store: TranscriptStore) => Promise<TranscriptStore>,
+): void {
   describe(`TranscriptStore contract: ${name}`, () => {
     it('log + get: per-conversation seq, order, message count, preview from the first user message', async () => {
       const store = await open();
@@ -64,12 +163,35 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
       await store.log(who, user(3, 'second message'));
       await store.log(info('other'), user(5, 'hello'));
       const got = await store.get('solo', date(4));
-      expect(got?.entries.map((e) => [e.seq, e.at])).toEqual([[1, at(0)], [2, at(1)], [3, at(2)], [4, at(3)]]);
-      expect(got?.entries[0]).toEqual({ seq: 1, at: at(0), role: 'bot', type: 'message', text: 'What is going on?', buttons: ['No code', 'Lost phone'] });
+      expect(got?.entries.map((e) => [e.seq, e.at])).toEqual([
+        [1, at(0)],
+        [2, at(1)],
+        [3, at(2)],
+        [4, at(3)],
+      ]);
+      expect(got?.entries[0]).toEqual({
+        seq: 1,
+        at: at(0),
+        role: 'bot',
+        type: 'message',
+        text: 'What is going on?',
+        buttons: ['No code', 'Lost phone'],
+      });
       expect(got?.conversation).toEqual({
-        conversationId: 'solo', channelId: 'webchat', userId: 'solo@contoso.com', userName: 'Alice', startedAt: at(0), lastActivityAt: at(3),
+        conversationId: 'solo',
+        channelId: 'webchat',
+        userId: 'solo@contoso.com',
+        userName: 'Alice',
+        startedAt: at(0),
+        lastActivityAt: at(3),
         messageCount: 3, // the event is not a message
-        preview: `${long.slice(0, 119)}…`, outcome: 'in-progress', branch: null, path: [], rating: null, ticketId: null, sessions: [],
+        preview: `${long.slice(0, 119)}…`,
+        outcome: 'in-progress',
+        branch: null,
+        path: [],
+        rating: null,
+        ticketId: null,
+        sessions: [],
       });
       expect(got?.conversation.preview).toHaveLength(120);
       expect((await store.get('other'))?.entries[0]?.seq).toBe(1);
@@ -81,7 +203,12 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
 
     it('record/list: sessions across conversations oldest first; record creates the conversation', async () => {
       const store = await open();
-      const b1 = session('b', 20, { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone'], outcome: 'escalated', ticketId: 'MFA-XYZ234' });
+      const b1 = session('b', 20, {
+        branch: 'lost-phone',
+        nodes: ['main-menu', 'lost-phone'],
+        outcome: 'escalated',
+        ticketId: 'MFA-XYZ234',
+      });
       const a1 = session('a', 10, { branch: 'no-code', nodes: ['main-menu', 'no-code'], outcome: 'resolved', rating: 4 });
       const a2 = session('a', 30, { branch: null, nodes: ['main-menu'], outcome: 'cancelled' });
       for (const s of [b1, a1, a2]) await store.record(s);
@@ -89,18 +216,34 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
       expect(await store.list({ conversationId: 'a' })).toEqual([a1, a2]);
       expect(await store.list({ conversationId: 'zzz' })).toEqual([]);
       const b = (await store.get('b', date(21)))?.conversation;
-      expect(b).toMatchObject({ channelId: 'webchat', userId: 'b@contoso.com', startedAt: at(20), lastActivityAt: at(21), messageCount: 0, preview: '' });
+      expect(b).toMatchObject({
+        channelId: 'webchat',
+        userId: 'b@contoso.com',
+        startedAt: at(20),
+        lastActivityAt: at(21),
+        messageCount: 0,
+        preview: '',
+      });
       expect(b).toMatchObject({ outcome: 'escalated', branch: 'lost-phone', ticketId: 'MFA-XYZ234', rating: null, sessions: [b1] });
       expect((await store.get('a', date(31)))?.conversation).toMatchObject({ outcome: 'cancelled', branch: null, sessions: [a1, a2] });
     });
 
     it('rateTicket: the rating after an agent resolved reaches the walk that ended in that ticket, and the figures', async () => {
       const store = await open();
-      const escalated = session('r', 10, { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone'], outcome: 'escalated', ticketId: 'MFA-RATE23' });
+      const escalated = session('r', 10, {
+        branch: 'lost-phone',
+        nodes: ['main-menu', 'lost-phone'],
+        outcome: 'escalated',
+        ticketId: 'MFA-RATE23',
+      });
       const later = session('r', 30, { branch: 'no-code', nodes: ['main-menu', 'no-code'], outcome: 'resolved', rating: 2 });
       await store.record(escalated);
       await store.rateTicket('r', 'MFA-RATE23', 5);
-      expect((await store.get('r', date(11)))?.conversation).toMatchObject({ outcome: 'escalated', rating: 5, sessions: [{ ...escalated, rating: 5 }] });
+      expect((await store.get('r', date(11)))?.conversation).toMatchObject({
+        outcome: 'escalated',
+        rating: 5,
+        sessions: [{ ...escalated, rating: 5 }],
+      });
       await store.record(later);
       await store.rateTicket('r', 'MFA-NOPE22', 1); // no such walk: nothing changes
       await store.rateTicket('nobody', 'MFA-RATE23', 1);
@@ -202,30 +345,105 @@ export function transcriptStoreContract(name: string, open: () => Promise<Transc
           // no-code walks: c01 resolved(5), c02 escalated(2) from nc-check, c03's first walk abandoned at nc-check,
           // c04 escalated from nc-notify, c05 unfinished and quiet 7 h -> abandoned at nc-notify.
           // 5 walks: 1/5 = 0.2 resolved, 2/5 = 0.4 escalated, rating (5+2)/2 = 3.5; nc-check 2 = nc-notify 2 -> id order
-          { branch: 'no-code', conversations: 5, resolved: 1, escalated: 2, abandoned: 2, resolutionRate: 0.2, escalationRate: 0.4, averageRating: 3.5, ratings: 2, topDropOff: { node: 'nc-check', count: 2 } },
+          {
+            branch: 'no-code',
+            conversations: 5,
+            resolved: 1,
+            escalated: 2,
+            abandoned: 2,
+            resolutionRate: 0.2,
+            escalationRate: 0.4,
+            averageRating: 3.5,
+            ratings: 2,
+            topDropOff: { node: 'nc-check', count: 2 },
+          },
           // c03's second walk resolved(4), c06 cancelled at lp-recovery, c07 escalated(1) from lost-phone; c08 still in progress.
           // 3 walks: 1/3, 1/3, (4+1)/2 = 2.5; lost-phone 1 = lp-recovery 1 -> 'lost-phone' sorts first
-          { branch: 'lost-phone', conversations: 3, resolved: 1, escalated: 1, abandoned: 1, resolutionRate: 1 / 3, escalationRate: 1 / 3, averageRating: 2.5, ratings: 2, topDropOff: { node: 'lost-phone', count: 1 } },
+          {
+            branch: 'lost-phone',
+            conversations: 3,
+            resolved: 1,
+            escalated: 1,
+            abandoned: 1,
+            resolutionRate: 1 / 3,
+            escalationRate: 1 / 3,
+            averageRating: 2.5,
+            ratings: 2,
+            topDropOff: { node: 'lost-phone', count: 1 },
+          },
           // c10 went straight to escalate: the escalate node itself is the drop-off
-          { branch: 'new-phone', conversations: 1, resolved: 0, escalated: 1, abandoned: 0, resolutionRate: 0, escalationRate: 1, averageRating: 3, ratings: 1, topDropOff: { node: 'escalate', count: 1 } },
+          {
+            branch: 'new-phone',
+            conversations: 1,
+            resolved: 0,
+            escalated: 1,
+            abandoned: 0,
+            resolutionRate: 0,
+            escalationRate: 1,
+            averageRating: 3,
+            ratings: 1,
+            topDropOff: { node: 'escalate', count: 1 },
+          },
           // c09 cancelled at the menu, before picking a branch
-          { branch: 'other', conversations: 1, resolved: 0, escalated: 0, abandoned: 1, resolutionRate: 0, escalationRate: 0, averageRating: null, ratings: 0, topDropOff: { node: 'main-menu', count: 1 } },
-          { branch: 'sign-in-loop', conversations: 1, resolved: 1, escalated: 0, abandoned: 0, resolutionRate: 1, escalationRate: 0, averageRating: null, ratings: 0, topDropOff: null },
+          {
+            branch: 'other',
+            conversations: 1,
+            resolved: 0,
+            escalated: 0,
+            abandoned: 1,
+            resolutionRate: 0,
+            escalationRate: 0,
+            averageRating: null,
+            ratings: 0,
+            topDropOff: { node: 'main-menu', count: 1 },
+          },
+          {
+            branch: 'sign-in-loop',
+            conversations: 1,
+            resolved: 1,
+            escalated: 0,
+            abandoned: 0,
+            resolutionRate: 1,
+            escalationRate: 0,
+            averageRating: null,
+            ratings: 0,
+            topDropOff: null,
+          },
         ]);
         // 30 min after c08's last activity its walk counts: lost-phone 4 walks, abandoned 2, lost-phone drop-off 2
         const later = (await store.analytics({}, date(11 * H + 50.5 + 30))).find((b) => b.branch === 'lost-phone');
-        expect(later).toMatchObject({ conversations: 4, resolved: 1, abandoned: 2, resolutionRate: 0.25, topDropOff: { node: 'lost-phone', count: 2 } });
+        expect(later).toMatchObject({
+          conversations: 4,
+          resolved: 1,
+          abandoned: 2,
+          resolutionRate: 0.25,
+          topDropOff: { node: 'lost-phone', count: 2 },
+        });
         // Only conversations active from 6h: c06, c07 (c08 in progress), c09, c10, c11
         const recent = await store.analytics({ from: date(6 * H) }, NOW);
-        expect(recent.map((b) => [b.branch, b.conversations])).toEqual([['lost-phone', 2], ['new-phone', 1], ['other', 1], ['sign-in-loop', 1]]);
+        expect(recent.map((b) => [b.branch, b.conversations])).toEqual([
+          ['lost-phone', 2],
+          ['new-phone', 1],
+          ['other', 1],
+          ['sign-in-loop', 1],
+        ]);
         expect(recent[0]).toMatchObject({ resolved: 0, escalated: 1, abandoned: 1, averageRating: 1, ratings: 1 });
         // Conversations whose latest walk escalated: c02, c04 (no-code), c07, c10
         const escalated = await store.analytics({ outcome: 'escalated' }, NOW);
-        expect(escalated.map((b) => [b.branch, b.escalated, b.averageRating])).toEqual([['no-code', 2, 2], ['lost-phone', 1, 1], ['new-phone', 1, 3]]);
+        expect(escalated.map((b) => [b.branch, b.escalated, b.averageRating])).toEqual([
+          ['no-code', 2, 2],
+          ['lost-phone', 1, 1],
+          ['new-phone', 1, 3],
+        ]);
       });
 
       it.runIf(reopen !== undefined)('persists: a reopened store has the same conversations, entries, index and figures', async () => {
-        const before = { all: await store.search({}, ALL, NOW), c02: await store.get('c02', NOW), list: await store.list(), stats: await store.analytics({}, NOW) };
+        const before = {
+          all: await store.search({}, ALL, NOW),
+          c02: await store.get('c02', NOW),
+          list: await store.list(),
+          stats: await store.analytics({}, NOW),
+        };
         const again = await reopen!(store);
         expect(await again.search({}, ALL, NOW)).toEqual(before.all);
         expect(await again.get('c02', NOW)).toEqual(before.c02);

@@ -53,7 +53,14 @@ describe('EmbeddedTranscriptStore on disk', () => {
     expect(docs.map((d) => d.key).sort()).toEqual(['disk', 'other']);
     const onDisk = docs.find((d) => d.key === 'disk')!.value;
     expect(onDisk.entries).toEqual([{ at, role: 'user', type: 'message', text: 'no code', seq: 1 }]);
-    expect(onDisk.record).toMatchObject({ ...who, lastActivityAt: at, messageCount: 1, preview: 'no code', sessions: [], walk: { branch: 'no-code' } });
+    expect(onDisk.record).toMatchObject({
+      ...who,
+      lastActivityAt: at,
+      messageCount: 1,
+      preview: 'no code',
+      sessions: [],
+      walk: { branch: 'no-code' },
+    });
   });
 
   it('reopen keeps the unfinished walk, so abandonment is still detected after a restart', async () => {
@@ -63,8 +70,14 @@ describe('EmbeddedTranscriptStore on disk', () => {
     await first.progress(who, { branch: 'lost-phone', path: [{ node: 'main-menu' }, { node: 'lost-phone' }] });
     const second = await EmbeddedTranscriptStore.open(file);
     const got = await second.get('disk', new Date(Date.parse(at) + 31 * 60_000));
-    expect(got?.conversation).toMatchObject({ outcome: 'abandoned', branch: 'lost-phone', path: [{ node: 'main-menu' }, { node: 'lost-phone' }] });
-    expect(await second.analytics({}, new Date(Date.parse(at) + 31 * 60_000))).toMatchObject([{ branch: 'lost-phone', abandoned: 1, topDropOff: { node: 'lost-phone', count: 1 } }]);
+    expect(got?.conversation).toMatchObject({
+      outcome: 'abandoned',
+      branch: 'lost-phone',
+      path: [{ node: 'main-menu' }, { node: 'lost-phone' }],
+    });
+    expect(await second.analytics({}, new Date(Date.parse(at) + 31 * 60_000))).toMatchObject([
+      { branch: 'lost-phone', abandoned: 1, topDropOff: { node: 'lost-phone', count: 1 } },
+    ]);
   });
 
   it('honours abandonAfterMs and refuses a negative one', async () => {
@@ -78,9 +91,13 @@ describe('EmbeddedTranscriptStore on disk', () => {
     const file = freshFile();
     const store = await EmbeddedTranscriptStore.open(file);
     expect(await store.get('constructor')).toBeUndefined();
-    for (const id of ['__proto__', 'constructor']) await store.log({ ...who, conversationId: id }, { at, role: 'user', type: 'message', text: `id ${id}` });
+    for (const id of ['__proto__', 'constructor'])
+      await store.log({ ...who, conversationId: id }, { at, role: 'user', type: 'message', text: `id ${id}` });
     const again = await EmbeddedTranscriptStore.open(file);
-    expect((await again.search({}, { offset: 0, limit: 10 })).items.map((c) => c.conversationId).sort()).toEqual(['__proto__', 'constructor']);
+    expect((await again.search({}, { offset: 0, limit: 10 })).items.map((c) => c.conversationId).sort()).toEqual([
+      '__proto__',
+      'constructor',
+    ]);
     expect((await again.get('__proto__'))?.entries).toHaveLength(1);
     expect(await again.delete('__proto__')).toBe(true);
   });

@@ -58,7 +58,9 @@ describe('every root-to-leaf path of the knowledge tree, turn by turn', () => {
         escalatedFrom: leaf.id,
       });
       // Steps tried: every hop between the menu and the escalation, with the answer given there.
-      expect(ticket!.stepsTried).toEqual(hops.slice(1, -1).map((hop) => ({ node: hop.node, title: tree.nodes.get(hop.node)!.title, outcome: hop.via })));
+      expect(ticket!.stepsTried).toEqual(
+        hops.slice(1, -1).map((hop) => ({ node: hop.node, title: tree.nodes.get(hop.node)!.title, outcome: hop.via })),
+      );
       const summary = buildSummary(ticket!, new Date());
       expect(summary.stepsTried).toHaveLength(hops.length - 2);
       expect(summary.fields.find((f) => f.name === 'correlationId')?.value).toBe(CORRELATION);

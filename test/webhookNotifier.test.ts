@@ -7,12 +7,20 @@ import { createWebhookNotifier, noopNotifier, type WebhookNotifierOptions } from
 const SECRET_PATH = '/webhookb2/SECRET-4f1c/IncomingWebhook/s3cr3tK3y';
 const SECRETS = /SECRET|s3cr3t|webhookb2/;
 const card: AdaptiveCard = {
-  type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5',
+  type: 'AdaptiveCard',
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.5',
   body: [{ type: 'TextBlock', text: 'alex@contoso.com is locked out', wrap: true }],
 };
 const meta = { ticketId: 'MFA-7K3Q9P' };
 
-interface Received { method?: string; url?: string; contentType?: string; body: string; at: number }
+interface Received {
+  method?: string;
+  url?: string;
+  contentType?: string;
+  body: string;
+  at: number;
+}
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 let server: Server;
@@ -26,7 +34,13 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString(), at: Date.now() });
+      received.push({
+        method: req.method,
+        url: req.url,
+        contentType: req.headers['content-type'],
+        body: Buffer.concat(chunks).toString(),
+        at: Date.now(),
+      });
       const handle = handlers.shift() ?? ((_q, r) => r.writeHead(200).end('1'));
       handle(req, res);
     });
@@ -34,16 +48,22 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-}));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 beforeEach(() => {
   handlers = [];
   received = [];
 });
 
-const reply = (status: number, body = '', headers: Record<string, string> = {}): Handler => (_req, res) => res.writeHead(status, headers).end(body);
+const reply =
+  (status: number, body = '', headers: Record<string, string> = {}): Handler =>
+  (_req, res) =>
+    res.writeHead(status, headers).end(body);
 
 function notifier(over: Partial<WebhookNotifierOptions> = {}) {
   const logs: { level: 'warn' | 'info'; obj: Record<string, unknown>; msg: string }[] = [];
@@ -74,10 +94,13 @@ describe('createWebhookNotifier', () => {
       type: 'message',
       attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
     });
-    expect(logs).toEqual([{
-      level: 'info', msg: 'Teams webhook notification delivered',
-      obj: { ticketId: 'MFA-7K3Q9P', host: new URL(base).host, attempt: 1, status: 200 },
-    }]);
+    expect(logs).toEqual([
+      {
+        level: 'info',
+        msg: 'Teams webhook notification delivered',
+        obj: { ticketId: 'MFA-7K3Q9P', host: new URL(base).host, attempt: 1, status: 200 },
+      },
+    ]);
   });
 
   it('retries after a 500 and reports delivery', async () => {
@@ -106,7 +129,9 @@ describe('createWebhookNotifier', () => {
   });
 
   it('reads the status a legacy connector hides in a 200 body, and retries a wrapped 429', async () => {
-    handlers = [reply(200, 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0')];
+    handlers = [
+      reply(200, 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0'),
+    ];
     const { n, warns } = notifier();
     await expect(n.notify(card, meta)).resolves.toBe(true);
     expect(received).toHaveLength(2);
@@ -137,7 +162,10 @@ describe('createWebhookNotifier', () => {
     expect(received).toHaveLength(2);
     expect(ms).toBeGreaterThanOrEqual(400);
     expect(ms).toBeLessThan(1500);
-    expect(warns().map((w) => [w.error, w.willRetry])).toEqual([['TimeoutError', true], ['TimeoutError', false]]);
+    expect(warns().map((w) => [w.error, w.willRetry])).toEqual([
+      ['TimeoutError', true],
+      ['TimeoutError', false],
+    ]);
   });
 
   it('returns false when the connection is refused', async () => {
@@ -148,7 +176,12 @@ describe('createWebhookNotifier', () => {
     const { n, warns } = notifier({ url: `http://127.0.0.1:${port}${SECRET_PATH}`, retries: 2, backoffMs: 10 });
     await expect(n.notify(card, meta)).resolves.toBe(false);
     expect(warns()).toHaveLength(2);
-    expect(warns()[1]).toMatchObject({ ticketId: 'MFA-7K3Q9P', host: `127.0.0.1:${port}`, error: 'TypeError:ECONNREFUSED', willRetry: false });
+    expect(warns()[1]).toMatchObject({
+      ticketId: 'MFA-7K3Q9P',
+      host: `127.0.0.1:${port}`,
+      error: 'TypeError:ECONNREFUSED',
+      willRetry: false,
+    });
   });
 
   it('never throws: not for an invalid URL, a throwing fetch or a throwing logger', async () => {
@@ -164,11 +197,20 @@ describe('createWebhookNotifier', () => {
     await expect(quoting.n.notify(card, meta)).resolves.toBe(false);
     expect(quoting.warns()).toEqual([expect.objectContaining({ error: 'TypeError', willRetry: false })]);
 
-    const logger = { warn: () => { throw new Error('sink down'); }, info: () => { throw new Error('sink down'); } };
+    const logger = {
+      warn: () => {
+        throw new Error('sink down');
+      },
+      info: () => {
+        throw new Error('sink down');
+      },
+    };
     await expect(createWebhookNotifier({ url: `${base}${SECRET_PATH}`, logger }).notify(card, meta)).resolves.toBe(true);
     const circular = { ...card, body: [] as unknown[] };
     circular.body.push(circular);
-    await expect(createWebhookNotifier({ url: `${base}/x`, logger }).notify(circular as unknown as AdaptiveCard, meta)).resolves.toBe(false);
+    await expect(createWebhookNotifier({ url: `${base}/x`, logger }).notify(circular as unknown as AdaptiveCard, meta)).resolves.toBe(
+      false,
+    );
   });
 
   it('the no-op notifier delivers nothing', async () => {

@@ -4,7 +4,11 @@ import type { ConversationFilter, ConversationSummary, TranscriptEntry, Transcri
 const PAGE = 200;
 
 /** Every conversation matching the filter with its entries, page by page so no single query is unbounded. */
-async function* matching(store: TranscriptStore, filter: ConversationFilter, now: Date): AsyncGenerator<{ conversation: ConversationSummary; entries: TranscriptEntry[] }> {
+async function* matching(
+  store: TranscriptStore,
+  filter: ConversationFilter,
+  now: Date,
+): AsyncGenerator<{ conversation: ConversationSummary; entries: TranscriptEntry[] }> {
   for (let offset = 0; ; offset += PAGE) {
     const page = await store.search(filter, { offset, limit: PAGE }, now);
     for (const item of page.items) {
@@ -29,14 +33,46 @@ const inert = (value: string | number | null | undefined): string => {
   return /^[\s]*[=+\-@]|^[\t\r\n]/.test(s) ? `'${s}` : s;
 };
 
-const COLUMNS = ['conversationId', 'channelId', 'userId', 'outcome', 'branch', 'rating', 'ticketId', 'seq', 'at', 'role', 'name', 'type', 'text', 'buttons'];
+const COLUMNS = [
+  'conversationId',
+  'channelId',
+  'userId',
+  'outcome',
+  'branch',
+  'rating',
+  'ticketId',
+  'seq',
+  'at',
+  'role',
+  'name',
+  'type',
+  'text',
+  'buttons',
+];
 
 /** One row per transcript entry, with the conversation's outcome fields repeated so each row stands alone. */
 export async function exportCsv(store: TranscriptStore, filter: ConversationFilter, now: Date): Promise<string> {
   const rows: unknown[][] = [];
   for await (const { conversation: c, entries } of matching(store, filter, now)) {
     for (const e of entries) {
-      rows.push([c.conversationId, c.channelId, c.userId, c.outcome, c.branch, c.rating, c.ticketId, e.seq, e.at, e.role, e.name, e.type, e.text ?? e.card, e.buttons?.join(' | ')].map(inert));
+      rows.push(
+        [
+          c.conversationId,
+          c.channelId,
+          c.userId,
+          c.outcome,
+          c.branch,
+          c.rating,
+          c.ticketId,
+          e.seq,
+          e.at,
+          e.role,
+          e.name,
+          e.type,
+          e.text ?? e.card,
+          e.buttons?.join(' | '),
+        ].map(inert),
+      );
     }
   }
   return stringify(rows, { header: true, columns: COLUMNS, bom: true });

@@ -31,7 +31,10 @@ if (config.openai) {
   const m = model;
   rows.push(['model alone', await evaluateRouting(async (t, i) => verdict(await m.routeByModel(t, ctx(i))), phrases)]);
   const callsBefore = m.stats.calls;
-  rows.push(['bot: local first, model if unsure', await evaluateRouting(async (t, i) => verdict(await m.route(t, ctx(i + phrases.length))), phrases)]);
+  rows.push([
+    'bot: local first, model if unsure',
+    await evaluateRouting(async (t, i) => verdict(await m.route(t, ctx(i + phrases.length))), phrases),
+  ]);
   rows.at(-1)![0] += ` (${m.stats.calls - callsBefore} asked of the model)`;
 }
 
@@ -41,7 +44,9 @@ console.log(`phrases: ${phrases.length} from ${path.relative(process.cwd(), file
 if (config.openai) console.log(`model: ${config.openai.model} at ${config.openai.baseUrl ?? 'https://api.openai.com/v1'}`);
 else console.log('model: off (set OPENAI_API_KEY or OPENAI_BASE_URL to compare the model path)');
 const width = Math.max(...rows.map(([name]) => name.length));
-console.log(`\n${'path'.padEnd(width)}  top-1           in top 3        confident+right  confident+wrong  latency ms (mean / p50 / p95 / max)`);
+console.log(
+  `\n${'path'.padEnd(width)}  top-1           in top 3        confident+right  confident+wrong  latency ms (mean / p50 / p95 / max)`,
+);
 for (const [name, e] of rows) {
   const l = e.latency;
   console.log(
@@ -49,7 +54,9 @@ for (const [name, e] of rows) {
   );
 }
 if (model) {
-  const failures = Object.entries(model.stats.failures).map(([reason, n]) => `${reason} ${n}`).join(', ');
+  const failures = Object.entries(model.stats.failures)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
   console.log(`\nasked of the model: ${model.stats.calls}; not answered by it (the local path answered instead): ${failures || 'none'}`);
 }
 if (process.argv.includes('--misses')) {

@@ -121,5 +121,7 @@ function reasonOf(err: unknown): FailureReason {
 
 /** A 4xx other than 408 (timeout) and 429 (rate limit): the request itself is wrong (key, model name). */
 function isClientError(err: Error): boolean {
-  return err instanceof APIError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
+  return (
+    err instanceof APIError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429
+  );
 }

@@ -19,6 +19,9 @@ export function cleanModelText(text: string, maxChars: number): string {
 /** The first `n` sentences: a summary asked to be two sentences stays two sentences. */
 export function firstSentences(text: string, n: number): string {
   // A sentence ends at . ! or ? followed by a space and a capital, so "e.g. the app" stays in one piece.
-  const sentences = text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=["'(\p{Lu}])/u);
+  const sentences = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.!?])\s+(?=["'(\p{Lu}])/u);
   return sentences.slice(0, n).join(' ').trim();
 }

@@ -7,7 +7,15 @@ import type { Logger } from '../logger.js';
 import { redact } from '../privacy/redact.js';
 import { KnowledgePassages } from './knowledgePassages.js';
 import { MalformedReply, ModelGuard, type FailureReason } from './modelGuard.js';
-import { ANSWER_PROMPT, ROUTE_PROMPT, SUMMARY_PROMPT, answerReplySchema, routeReplyCheck, routeReplySchema, summaryReplySchema } from './prompts.js';
+import {
+  ANSWER_PROMPT,
+  ROUTE_PROMPT,
+  SUMMARY_PROMPT,
+  answerReplySchema,
+  routeReplyCheck,
+  routeReplySchema,
+  summaryReplySchema,
+} from './prompts.js';
 import { checkSpottedFields } from './spottedFields.js';
 import { cleanModelText, firstSentences } from './modelText.js';
 import type { AnswerResult, Assistant, CallContext, CaseFacts, Routing } from './types.js';
@@ -57,7 +65,9 @@ export class OpenAIAssistant implements Assistant {
     });
     this.guard = new ModelGuard(config);
     // The same targets the local recognizer can pick: nodes with example phrases or keywords.
-    this.topics = [...options.tree.nodes.values()].filter((n) => n.examples.length || n.keywords.length).map((n) => ({ id: n.id, title: n.title }));
+    this.topics = [...options.tree.nodes.values()]
+      .filter((n) => n.examples.length || n.keywords.length)
+      .map((n) => ({ id: n.id, title: n.title }));
     const ids = this.topics.map((t) => t.id) as [string, ...string[]];
     this.routeFormat = zodResponseFormat(routeReplySchema(ids), 'route');
     this.passages = new KnowledgePassages(options.tree);
@@ -96,7 +106,14 @@ export class OpenAIAssistant implements Assistant {
     // Nothing in our guides matches: no call, the bot says it does not know.
     if (found.length === 0) return { kind: 'not-covered' };
     const passages = found.map((p) => ({ id: p.id, title: p.title, text: p.text }));
-    const reply = await this.ask('answer', ctx, ANSWER_PROMPT, { question: asked, passages }, zodResponseFormat(answerReplySchema, 'answer'), answerReplySchema);
+    const reply = await this.ask(
+      'answer',
+      ctx,
+      ANSWER_PROMPT,
+      { question: asked, passages },
+      zodResponseFormat(answerReplySchema, 'answer'),
+      answerReplySchema,
+    );
     if (!reply) return { kind: 'unavailable' };
     const cited = found.filter((p) => reply.passage_ids.includes(p.id));
     const text = cleanModelText(reply.answer, 700);
@@ -117,13 +134,27 @@ export class OpenAIAssistant implements Assistant {
       stepsTried: facts.stepsTried.map((s) => ({ title: s.title, outcome: redact(s.outcome) })),
       ...(facts.errorCode && { errorCode: redact(facts.errorCode) }),
     };
-    const reply = await this.ask('summary', ctx, SUMMARY_PROMPT, data, zodResponseFormat(summaryReplySchema, 'summary'), summaryReplySchema);
+    const reply = await this.ask(
+      'summary',
+      ctx,
+      SUMMARY_PROMPT,
+      data,
+      zodResponseFormat(summaryReplySchema, 'summary'),
+      summaryReplySchema,
+    );
     const text = reply ? firstSentences(cleanModelText(redact(reply.summary), 600), 2) : '';
     return text || null;
   }
 
   /** One guarded chat completion with a structured reply; null on any failure (already logged). */
-  private async ask<T>(task: string, ctx: CallContext, system: string, data: unknown, format: ReturnType<typeof zodResponseFormat>, check: z.ZodType<T>): Promise<T | null> {
+  private async ask<T>(
+    task: string,
+    ctx: CallContext,
+    system: string,
+    data: unknown,
+    format: ReturnType<typeof zodResponseFormat>,
+    check: z.ZodType<T>,
+  ): Promise<T | null> {
     const started = Date.now();
     this.stats.calls += 1;
     const result = await this.guard.run(

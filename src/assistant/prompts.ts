@@ -16,8 +16,7 @@ export const ROUTE_PROMPT = [
   'You route messages for a help-desk chatbot that helps people who are locked out of their work or school ' +
     'account by two-step verification (MFA).',
   DATA_RULE,
-  'The JSON has "message" (what the person typed) and "topics" (the only topics you may choose, each an id ' +
-    'and a title). Reply with:',
+  'The JSON has "message" (what the person typed) and "topics" (the only topics you may choose, each an id ' + 'and a title). Reply with:',
   '- kind: "problem" when the message describes a sign-in situation one of the topics handles; "question" ' +
     'when it asks a general question about how something works that no topic is a troubleshooting step for ' +
     '(for example whether an app needs internet); "unclear" otherwise.',

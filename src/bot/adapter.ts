@@ -22,7 +22,11 @@ export class HelpdeskAdapter extends CloudAdapter {
   }
 
   /** Runs one turn for an activity whose request was authenticated; the invoke or expect-replies answer, if any. */
-  runAuthenticated(result: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  runAuthenticated(
+    result: AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(result, activity, logic);
   }
 

@@ -35,7 +35,8 @@ export function createBotEndpoint({ adapter, appId, localChannel, replyTargets, 
   return async ({ activity: inbound, authorization, admit }: BotRequest): Promise<BotAnswer> => {
     let authenticated: AuthenticateRequestResult;
     if (localChannel && bearerMatches(authorization, localChannel.secret)) {
-      if (base(inbound.serviceUrl) !== base(localChannel.serviceUrl)) return refusal(400, 'BadRequest', 'Invalid activity: serviceUrl: not this Direct Line');
+      if (base(inbound.serviceUrl) !== base(localChannel.serviceUrl))
+        return refusal(400, 'BadRequest', 'Invalid activity: serviceUrl: not this Direct Line');
       authenticated = adapter.localTurn(appId);
     } else {
       if (localChannel && appId === '') return refusal(401, 'Unauthorized', 'This bot takes activities only through its own Direct Line.');

@@ -68,7 +68,9 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
   }
 
   private withCachedFactory(result: AuthenticateRequestResult): AuthenticateRequestResult {
-    return result.connectorFactory ? { ...result, connectorFactory: this.cachedFactory(result.connectorFactory, result.claimsIdentity) } : result;
+    return result.connectorFactory
+      ? { ...result, connectorFactory: this.cachedFactory(result.connectorFactory, result.claimsIdentity) }
+      : result;
   }
 
   private cachedFactory(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
@@ -81,7 +83,11 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
           const credential = { authorization: `Bearer ${localChannel.secret}` };
           return remember(connectors, `local|${serviceUrl}`, async () => leanConnector(serviceUrl, make, credential));
         }
-        return remember(connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, anonymous ? async () => leanConnector(serviceUrl, make) : make);
+        return remember(
+          connectors,
+          `${appId}|${serviceUrl}|${audience ?? ''}`,
+          anonymous ? async () => leanConnector(serviceUrl, make) : make,
+        );
       }
     })();
   }

@@ -55,7 +55,10 @@ export function createBot(parts: BotParts): HelpdeskBot {
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
   adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(parts.transcripts, logger)));
   adapter.onTurnError = async (context, error) => {
-    logger.error({ err: { message: error.message, stack: error.stack }, conversationId: context.activity.conversation?.id }, 'unhandled error in turn');
+    logger.error(
+      { err: { message: error.message, stack: error.stack }, conversationId: context.activity.conversation?.id },
+      'unhandled error in turn',
+    );
     try {
       await context.sendActivity("Sorry, something went wrong on my side. Let's start again: type **menu** to see the options.");
       // Clear the broken position so the next message starts cleanly instead of failing the same way.

@@ -1,4 +1,11 @@
-import { ActivityHandler, ActivityTypes, TurnContext, type ConversationState, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
+import {
+  ActivityHandler,
+  ActivityTypes,
+  TurnContext,
+  type ConversationState,
+  type InvokeResponse,
+  type StatePropertyAccessor,
+} from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { DIALOG, setTurnInfo, turnOf, type MainOptions } from '../../dialogs/contracts.js';
 import { MainDialog } from '../../dialogs/mainDialog.js';
@@ -23,7 +30,10 @@ export class HelpdeskBot extends ActivityHandler {
   private stateConfiguration: unknown;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
 
-  constructor(private readonly conversationState: ConversationState, services: DialogServices) {
+  constructor(
+    private readonly conversationState: ConversationState,
+    services: DialogServices,
+  ) {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(services));
@@ -57,9 +67,19 @@ export class HelpdeskBot extends ActivityHandler {
    */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name === 'adaptiveCard/action') {
-      return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Please type your answer or pick one of the buttons.' } };
+      return {
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.activity.message',
+          value: 'Please type your answer or pick one of the buttons.',
+        },
+      };
     }
-    return { status: 400, body: { code: 'UnsupportedInvoke', message: `This bot does not handle "${String(context.activity.name ?? '')}" invokes.` } };
+    return {
+      status: 400,
+      body: { code: 'UnsupportedInvoke', message: `This bot does not handle "${String(context.activity.name ?? '')}" invokes.` },
+    };
   }
 
   override async run(context: TurnContext): Promise<void> {

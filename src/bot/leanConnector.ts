@@ -23,29 +23,38 @@ const TIMEOUT_MS = 10_000;
  * requests that go to this same machine. Anything else (members, conversations, attachments) and every
  * authenticated connector stays with the SDK's client, so tokens and retries remain the SDK's business.
  */
-export function leanConnector(serviceUrl: string, fallback: () => Promise<ConnectorClient>, headers: Record<string, string> = {}): ConnectorClient {
+export function leanConnector(
+  serviceUrl: string,
+  fallback: () => Promise<ConnectorClient>,
+  headers: Record<string, string> = {},
+): ConnectorClient {
   const base = serviceUrl.replace(/\/+$/, '');
   const url = (conversationId: string, activityId?: string): string =>
     `${base}/v3/conversations/${encodeURIComponent(conversationId)}/activities${activityId ? `/${encodeURIComponent(activityId)}` : ''}`;
 
   const call = async (method: string, target: string, body?: Partial<Activity>): Promise<ResourceResponse> => {
     const res = await sendJson(method, target, body, TIMEOUT_MS, headers);
-    if (res.status < 200 || res.status > 299) throw new ConnectorError(`The connector at ${base} answered ${res.status} to ${method}.`, res.status);
+    if (res.status < 200 || res.status > 299)
+      throw new ConnectorError(`The connector at ${base} answered ${res.status} to ${method}.`, res.status);
     return parseResource(res.text);
   };
 
   const lean = {
-    replyToActivity: (conversationId: string, activityId: string, activity: Partial<Activity>) => call('POST', url(conversationId, activityId), activity),
+    replyToActivity: (conversationId: string, activityId: string, activity: Partial<Activity>) =>
+      call('POST', url(conversationId, activityId), activity),
     sendToConversation: (conversationId: string, activity: Partial<Activity>) => call('POST', url(conversationId), activity),
-    updateActivity: (conversationId: string, activityId: string, activity: Partial<Activity>) => call('PUT', url(conversationId, activityId), activity),
+    updateActivity: (conversationId: string, activityId: string, activity: Partial<Activity>) =>
+      call('PUT', url(conversationId, activityId), activity),
     deleteActivity: async (conversationId: string, activityId: string) => void (await call('DELETE', url(conversationId, activityId))),
   };
   let sdk: Promise<ConnectorClient> | undefined;
-  const delegated = (name: string) => async (...args: unknown[]) => {
-    const client = await (sdk ??= fallback());
-    const operations = client.conversations as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    return operations[name]!(...args);
-  };
+  const delegated =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      const client = await (sdk ??= fallback());
+      const operations = client.conversations as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return operations[name]!(...args);
+    };
   const conversations = new Proxy(lean, {
     get: (target, name) => (typeof name === 'string' && !(name in target) ? delegated(name) : Reflect.get(target, name)),
   });

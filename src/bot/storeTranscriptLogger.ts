@@ -74,7 +74,9 @@ export class StoreTranscriptLogger implements TranscriptLogger {
       userId: user?.id ?? 'unknown',
       ...(user?.name ? { userName: user.name } : {}),
     };
-    await this.inOrder(conversation.conversationId, () => this.write({ conversation, entry }, fromUser && activity.type === ActivityTypes.Message));
+    await this.inOrder(conversation.conversationId, () =>
+      this.write({ conversation, entry }, fromUser && activity.type === ActivityTypes.Message),
+    );
   }
 
   private async write(item: Pending, userSpoke: boolean): Promise<void> {

@@ -9,7 +9,12 @@ import type { QueueSignal } from '../handoff/userChannel.js';
  */
 function userClockOf(activity: Partial<Activity>): TurnInfo['userClock'] {
   const { rawLocalTimestamp } = activity as { rawLocalTimestamp?: unknown };
-  const raw = typeof rawLocalTimestamp === 'string' ? rawLocalTimestamp : typeof activity.localTimestamp === 'string' ? activity.localTimestamp : undefined;
+  const raw =
+    typeof rawLocalTimestamp === 'string'
+      ? rawLocalTimestamp
+      : typeof activity.localTimestamp === 'string'
+        ? activity.localTimestamp
+        : undefined;
   const offset = raw ? /(?:([+-])(\d{2}):?(\d{2})|Z)$/.exec(raw) : null;
   const zone = (activity as { localTimezone?: unknown }).localTimezone;
   return {

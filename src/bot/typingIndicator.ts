@@ -27,7 +27,10 @@ export class TypingIndicator implements Middleware {
       const quietFor = Date.now() - lastTyping;
       if (quietFor >= this.periodMs) {
         lastTyping = Date.now();
-        const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: context.activity.relatesTo }, TurnContext.getConversationReference(context.activity));
+        const typing = TurnContext.applyConversationReference(
+          { type: ActivityTypes.Typing, relatesTo: context.activity.relatesTo },
+          TurnContext.getConversationReference(context.activity),
+        );
         // A failed indicator must never fail the turn it decorates.
         await context.adapter.sendActivities(context, [typing]).catch(() => undefined);
       }

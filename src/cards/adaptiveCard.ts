@@ -5,7 +5,11 @@
 export type CardSpacing = 'None' | 'Small' | 'Default' | 'Medium' | 'Large' | 'ExtraLarge' | 'Padding';
 export type CardColor = 'Default' | 'Dark' | 'Light' | 'Accent' | 'Good' | 'Warning' | 'Attention';
 
-interface ElementBase { id?: string; spacing?: CardSpacing; separator?: boolean }
+interface ElementBase {
+  id?: string;
+  spacing?: CardSpacing;
+  separator?: boolean;
+}
 
 export interface TextBlock extends ElementBase {
   type: 'TextBlock';

@@ -4,7 +4,15 @@ import { escapeMarkdown, oneLine } from './markdown.js';
 
 const esc = (s: string) => escapeMarkdown(s, 'backslash');
 const PRIORITY_COLOR: Record<CaseSummary['priority'], CardColor> = { urgent: 'Attention', high: 'Warning', normal: 'Default' };
-const heading = (text: string): TextBlock => ({ type: 'TextBlock', text, style: 'heading', weight: 'Bolder', spacing: 'Medium', separator: true, wrap: true });
+const heading = (text: string): TextBlock => ({
+  type: 'TextBlock',
+  text,
+  style: 'heading',
+  weight: 'Bolder',
+  spacing: 'Medium',
+  separator: true,
+  wrap: true,
+});
 const para = (text: string, extra: Partial<TextBlock> = {}): TextBlock => ({ type: 'TextBlock', text, wrap: true, ...extra });
 
 /**
@@ -41,7 +49,10 @@ export function summaryToAdaptiveCard(s: CaseSummary): AdaptiveCard {
     heading('Ticket fields'),
     { type: 'FactSet', id: 'fields', facts: fields },
     ...(s.extras.length
-      ? [heading('From the error details'), { type: 'FactSet', id: 'extras', facts: s.extras.map((e) => ({ title: esc(e.label), value: esc(e.value) })) } satisfies FactSet]
+      ? [
+          heading('From the error details'),
+          { type: 'FactSet', id: 'extras', facts: s.extras.map((e) => ({ title: esc(e.label), value: esc(e.value) })) } satisfies FactSet,
+        ]
       : []),
     heading('Suggested next step'),
     para(esc(s.suggestedNextStep), { id: 'nextStep' }),

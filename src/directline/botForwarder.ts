@@ -69,7 +69,11 @@ export class BotForwarder {
     const body = await response.text().catch(() => '');
     if (!response.ok) {
       logger.warn({ status: response.status, type: activity.type, body: body.slice(0, 200) }, 'bot rejected activity');
-      throw new BotUnavailableError(`The bot answered ${response.status}.`, response.status, response.status === 400 ? reasonIn(body) : undefined);
+      throw new BotUnavailableError(
+        `The bot answered ${response.status}.`,
+        response.status,
+        response.status === 400 ? reasonIn(body) : undefined,
+      );
     }
   }
 }

@@ -62,7 +62,10 @@ export class Conversation {
     this.entries.push({ seq, activity: stored, bytes });
     this.bytes += bytes;
     // The newest entry always stays, whatever its size: it is what the client is waiting for.
-    while (this.entries.length > 1 && (this.entries.length > this.limits.maxActivities || this.bytes > this.limits.maxBytesPerConversation)) {
+    while (
+      this.entries.length > 1 &&
+      (this.entries.length > this.limits.maxActivities || this.bytes > this.limits.maxBytesPerConversation)
+    ) {
       this.bytes -= this.entries.shift()!.bytes;
     }
     this.emit({ activities: [stored], watermark: String(this.nextSeq) });

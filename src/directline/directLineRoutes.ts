@@ -4,13 +4,7 @@ import type { Logger } from '../logger.js';
 import { BotUnavailableError } from './botForwarder.js';
 import type { DirectLineChannel } from './channel.js';
 import { Conversation, parseWatermark, type ConversationStore } from './conversationStore.js';
-import {
-  clientActivitySchema,
-  parseBody,
-  sendError,
-  startConversationSchema,
-  tokenRequestSchema,
-} from './schemas.js';
+import { clientActivitySchema, parseBody, sendError, startConversationSchema, tokenRequestSchema } from './schemas.js';
 
 export interface DirectLineRouteDeps {
   store: ConversationStore;
@@ -75,7 +69,10 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
    * ticket, not the token, because browsers cannot set headers on a WebSocket and URLs end up in logs.
    */
   function streamUrl(req: Request, conversation: Conversation, watermark?: number): string {
-    const url = new URL(`${DIRECTLINE_PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream`, deps.publicBase(req.headers.host));
+    const url = new URL(
+      `${DIRECTLINE_PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream`,
+      deps.publicBase(req.headers.host),
+    );
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     if (watermark !== undefined) url.searchParams.set('watermark', String(watermark));
     url.searchParams.set('t', store.issueStreamTicket(conversation));

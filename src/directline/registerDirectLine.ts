@@ -38,7 +38,12 @@ export function registerDirectLine({ server, upgrades }: HttpServer, options: Di
   const bot = options.bot ?? DEFAULT_BOT;
   const { logger } = options;
   const store = new ConversationStore(limits);
-  const forwarder = new BotForwarder({ botEndpoint: options.botEndpoint, secret: options.secrets.toBot, logger, timeoutMs: limits.botTimeoutMs });
+  const forwarder = new BotForwarder({
+    botEndpoint: options.botEndpoint,
+    secret: options.secrets.toBot,
+    logger,
+    timeoutMs: limits.botTimeoutMs,
+  });
   const channel = new DirectLineChannel({ store, forwarder, bot, serviceUrl: options.serviceUrl, logger });
 
   registerDirectLineRoutes(server, { store, channel, publicBase: options.publicBase, clientOf: options.clientOf, logger });

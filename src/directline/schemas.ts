@@ -22,25 +22,32 @@ export const startConversationSchema = optionalBody(
  */
 const clientActivityTypes = ['message', 'typing', 'event', 'endOfConversation', 'messageReaction'] as const;
 
-export const clientActivitySchema = withinDepth(z.looseObject({
-  type: z.enum(clientActivityTypes, { message: `type must be one of ${clientActivityTypes.join(', ')}` }),
-  text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
-  from: z.looseObject({ id: userId, name: userName.optional() }).optional(),
-  locale: z.string().max(64, 'locale is too long').optional(),
-  name: z.string().max(256, 'name is too long').optional(),
-  channelData: z.record(z.string(), z.unknown()).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string() })).max(10, 'too many attachments').optional(),
-  entities: z.array(entitySchema).max(20, 'too many entities').optional(),
-  // Web Chat sends these two; they reach the bot as they are, so they must pass its endpoint's check.
-  localTimestamp: timestampSchema,
-  localTimezone: z.string().max(64, 'localTimezone is too long').optional(),
-  replyToId: z.string().max(256, 'replyToId is too long').optional(),
-}));
+export const clientActivitySchema = withinDepth(
+  z.looseObject({
+    type: z.enum(clientActivityTypes, { message: `type must be one of ${clientActivityTypes.join(', ')}` }),
+    text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
+    from: z.looseObject({ id: userId, name: userName.optional() }).optional(),
+    locale: z.string().max(64, 'locale is too long').optional(),
+    name: z.string().max(256, 'name is too long').optional(),
+    channelData: z.record(z.string(), z.unknown()).optional(),
+    attachments: z
+      .array(z.looseObject({ contentType: z.string() }))
+      .max(10, 'too many attachments')
+      .optional(),
+    entities: z.array(entitySchema).max(20, 'too many entities').optional(),
+    // Web Chat sends these two; they reach the bot as they are, so they must pass its endpoint's check.
+    localTimestamp: timestampSchema,
+    localTimezone: z.string().max(64, 'localTimezone is too long').optional(),
+    replyToId: z.string().max(256, 'replyToId is too long').optional(),
+  }),
+);
 
-export const botActivitySchema = withinDepth(z.looseObject({
-  type: z.string().min(1, 'type is required').max(64, 'type is too long'),
-  text: z.string().optional(),
-}));
+export const botActivitySchema = withinDepth(
+  z.looseObject({
+    type: z.string().min(1, 'type is required').max(64, 'type is too long'),
+    text: z.string().optional(),
+  }),
+);
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -5,14 +5,21 @@ import type { Logger } from '../logger.js';
 import { TicketConflict, type TicketStore } from './ticketStore.js';
 import { summaryToAdaptiveCard } from '../cards/summaryCard.js';
 import { buildSummary, summaryToJson, type CaseSummary } from '../tickets/summary.js';
-import { PRIORITY_RANK, type ConversationLink, type Priority, type StepTried, type Ticket, type TicketFields, type TicketMessage } from '../tickets/ticket.js';
+import {
+  PRIORITY_RANK,
+  type ConversationLink,
+  type Priority,
+  type StepTried,
+  type Ticket,
+  type TicketFields,
+  type TicketMessage,
+} from '../tickets/ticket.js';
 import type { Notifier } from '../outbound/webhookNotifier.js';
 import { redact } from '../privacy/redact.js';
 import type { QueueSignal, UserChannel } from './userChannel.js';
 
 // No 0/O, 1/I/L: ticket ids get read out over the phone.
 const ticketSuffix = customAlphabet('23456789ABCDEFGHJKMNPQRSTUVWXYZ', 6);
-
 
 export interface NewTicket {
   fields: TicketFields;
@@ -78,7 +85,16 @@ export class HandoffService {
     const now = this.deps.clock().toISOString();
     // Free text is stored redacted (a code or phone number typed into the message), like transcripts.
     const fields = { ...input.fields, errorMessage: redact(input.fields.errorMessage) };
-    const ticket: Ticket = { ...input, fields, id: `MFA-${ticketSuffix()}`, status: 'queued', createdAt: now, updatedAt: now, userWaiting: true, messages: [] };
+    const ticket: Ticket = {
+      ...input,
+      fields,
+      id: `MFA-${ticketSuffix()}`,
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+      userWaiting: true,
+      messages: [],
+    };
     await this.deps.tickets.create(ticket);
     void this.announce(ticket);
     const handoffContext = summaryToJson(buildSummary(ticket, this.deps.clock()));
@@ -93,7 +109,9 @@ export class HandoffService {
       const facts = caseFactsOf(buildSummary(ticket, this.deps.clock()));
       const text = await assistant.summarise(facts, { conversationId: ticket.conversation.conversationId }).catch(() => null);
       const at = this.now();
-      const updated = text ? await this.deps.tickets.update(ticket.id, (t) => ({ ...t, modelSummary: { text, at } })).catch(() => undefined) : undefined;
+      const updated = text
+        ? await this.deps.tickets.update(ticket.id, (t) => ({ ...t, modelSummary: { text, at } })).catch(() => undefined)
+        : undefined;
       current = updated ?? current;
     }
     // Stored first, announced second: a webhook failure is logged by the notifier and never loses the ticket.
@@ -140,7 +158,8 @@ export class HandoffService {
       if (t.status !== 'queued') throw new TicketConflict('Closed', `Ticket ${id} is ${t.status}.`);
       return { ...t, status: 'assigned', assignedTo: agent, assignedAt: this.now() };
     });
-    if (ticket?.userWaiting) await this.tell(ticket, `**${agent}** from the help desk has joined the chat and can see everything you wrote.`);
+    if (ticket?.userWaiting)
+      await this.tell(ticket, `**${agent}** from the help desk has joined the chat and can see everything you wrote.`);
     return ticket;
   }
 
@@ -171,7 +190,10 @@ export class HandoffService {
   /** The user stopped waiting: "cancel" withdraws a queued ticket; going back to the bot keeps it for follow-up. */
   async userLeft(id: string, withdraw: boolean): Promise<Ticket | undefined> {
     return this.deps.tickets.update(id, (t) => {
-      const left = this.withMessage({ ...t, userWaiting: false }, { from: 'bot', text: withdraw ? 'The user cancelled the request.' : 'The user went back to the bot; follow up by their user ID.' });
+      const left = this.withMessage(
+        { ...t, userWaiting: false },
+        { from: 'bot', text: withdraw ? 'The user cancelled the request.' : 'The user went back to the bot; follow up by their user ID.' },
+      );
       return withdraw && t.status === 'queued' ? { ...left, status: 'closed-without-agent', closedAt: this.now() } : left;
     });
   }
@@ -210,7 +232,8 @@ export class HandoffService {
   }
 
   private mustBeAssignee(t: Ticket, agent: string): void {
-    if (t.status === 'resolved' || t.status === 'closed-without-agent') throw new TicketConflict('Closed', `Ticket ${t.id} is ${t.status}.`);
+    if (t.status === 'resolved' || t.status === 'closed-without-agent')
+      throw new TicketConflict('Closed', `Ticket ${t.id} is ${t.status}.`);
     if (t.assignedTo !== agent) throw new TicketConflict('NotAssignee', `Claim ticket ${t.id} before answering it.`);
   }
 

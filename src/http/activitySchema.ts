@@ -55,8 +55,10 @@ export const timestampSchema = z
 export const entitySchema = z.looseObject({ type: z.string().max(200) }).superRefine((e, ctx) => {
   // TurnContext.removeRecipientMention reads both: a mention without them crashes the turn.
   if (e.type !== 'mention') return;
-  if (typeof (e.mentioned as { id?: unknown } | undefined)?.id !== 'string') ctx.addIssue({ code: 'custom', message: 'a mention needs mentioned.id', path: ['mentioned'] });
-  if (e.text !== undefined && typeof e.text !== 'string') ctx.addIssue({ code: 'custom', message: 'a mention text must be a string', path: ['text'] });
+  if (typeof (e.mentioned as { id?: unknown } | undefined)?.id !== 'string')
+    ctx.addIssue({ code: 'custom', message: 'a mention needs mentioned.id', path: ['mentioned'] });
+  if (e.text !== undefined && typeof e.text !== 'string')
+    ctx.addIssue({ code: 'custom', message: 'a mention text must be a string', path: ['text'] });
 });
 
 /** Refuses a value nested deeper than MAX_JSON_DEPTH: every activity schema ends with it. */
@@ -65,34 +67,39 @@ export const withinDepth = <T extends z.ZodType>(schema: T) =>
     if (valueTooDeep(value)) ctx.addIssue({ code: 'custom', message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
   });
 
-export const inboundActivitySchema = withinDepth(z.looseObject({
-  type: z.string().min(1, 'type is required').max(64),
-  id: activityId,
-  channelId: z.string().min(1, 'channelId is required').max(64),
-  serviceUrl: z.url({ protocol: /^https?$/, message: 'serviceUrl must be an absolute http(s) URL (replies are sent there)' }).max(2_048),
-  conversation: z
-    .looseObject({
-      id: headerSafeId('conversation.id'),
-      name: optionalString(),
-      conversationType: optionalString(64),
-      tenantId: optionalString(128),
-      isGroup: z.boolean().optional(),
-    })
-    .transform(addressOnly),
-  // Replies are addressed from the recipient to the sender: a reply cannot be built without both.
-  from: channelAccount,
-  recipient: channelAccount,
-  locale: optionalString(64),
-  timestamp: timestampSchema,
-  localTimestamp: timestampSchema,
-  replyToId: activityId,
-  text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
-  name: optionalString(256),
-  entities: z.array(entitySchema).max(100).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string().max(256) })).max(50).optional(),
-  channelData: z.looseObject({}).optional(),
-  membersAdded: z.array(channelAccount).max(1_000).optional(),
-  membersRemoved: z.array(channelAccount).max(1_000).optional(),
-}));
+export const inboundActivitySchema = withinDepth(
+  z.looseObject({
+    type: z.string().min(1, 'type is required').max(64),
+    id: activityId,
+    channelId: z.string().min(1, 'channelId is required').max(64),
+    serviceUrl: z.url({ protocol: /^https?$/, message: 'serviceUrl must be an absolute http(s) URL (replies are sent there)' }).max(2_048),
+    conversation: z
+      .looseObject({
+        id: headerSafeId('conversation.id'),
+        name: optionalString(),
+        conversationType: optionalString(64),
+        tenantId: optionalString(128),
+        isGroup: z.boolean().optional(),
+      })
+      .transform(addressOnly),
+    // Replies are addressed from the recipient to the sender: a reply cannot be built without both.
+    from: channelAccount,
+    recipient: channelAccount,
+    locale: optionalString(64),
+    timestamp: timestampSchema,
+    localTimestamp: timestampSchema,
+    replyToId: activityId,
+    text: z.string().max(10_000, 'text is longer than 10,000 characters').optional(),
+    name: optionalString(256),
+    entities: z.array(entitySchema).max(100).optional(),
+    attachments: z
+      .array(z.looseObject({ contentType: z.string().max(256) }))
+      .max(50)
+      .optional(),
+    channelData: z.looseObject({}).optional(),
+    membersAdded: z.array(channelAccount).max(1_000).optional(),
+    membersRemoved: z.array(channelAccount).max(1_000).optional(),
+  }),
+);
 
 export type InboundActivity = z.infer<typeof inboundActivitySchema>;

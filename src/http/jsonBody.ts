@@ -9,7 +9,11 @@ interface ParseError extends Error {
 
 const REASONS: Record<string, [number, string, (err: ParseError, req: Request) => string]> = {
   'entity.too.large': [413, 'PayloadTooLarge', () => 'The request body is too large.'],
-  'encoding.unsupported': [415, 'UnsupportedMediaType', (_e, req) => `Content-Encoding "${req.headers['content-encoding']}" is not accepted: send identity, gzip, deflate or br.`],
+  'encoding.unsupported': [
+    415,
+    'UnsupportedMediaType',
+    (_e, req) => `Content-Encoding "${req.headers['content-encoding']}" is not accepted: send identity, gzip, deflate or br.`,
+  ],
   'charset.unsupported': [415, 'UnsupportedMediaType', () => 'The body must be JSON in UTF-8.'],
   'entity.parse.failed': [400, 'BadRequest', (err) => `The body is not valid JSON: ${err.message}`],
   'entity.too.deep': [400, 'BadRequest', () => `The body's JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`],
@@ -54,7 +58,11 @@ export function jsonBody(maxBodyBytes: number): RequestHandler {
       if (known) return refuse(known[0], known[1], known[2](err, req));
       const encoding = req.headers['content-encoding'];
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
-      refuse(status, 'BadRequest', encoding ? `The body could not be decoded as ${encoding}: ${err.message}.` : `The body could not be read: ${err.message}.`);
+      refuse(
+        status,
+        'BadRequest',
+        encoding ? `The body could not be decoded as ${encoding}: ${err.message}.` : `The body could not be read: ${err.message}.`,
+      );
     });
   };
 }

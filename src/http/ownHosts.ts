@@ -8,7 +8,8 @@ import os from 'node:os';
  */
 export function ownHostNames(port: number, configuredHost: string): Set<string> {
   const names = new Set(['localhost', '127.0.0.1', '[::1]', os.hostname().toLowerCase()]);
-  if (configuredHost !== '0.0.0.0' && configuredHost !== '::') names.add(configuredHost.includes(':') ? `[${configuredHost}]` : configuredHost);
+  if (configuredHost !== '0.0.0.0' && configuredHost !== '::')
+    names.add(configuredHost.includes(':') ? `[${configuredHost}]` : configuredHost);
   for (const addresses of Object.values(os.networkInterfaces())) {
     for (const a of addresses ?? []) names.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
   }

@@ -62,7 +62,15 @@ function badRequest(res: Response, message: string): void {
 }
 
 /** The restify server with the bot endpoint and health check; feature modules add their own routes. */
-export function createServer({ processActivity, anonymousBotEndpoint, logger, maxBodyBytes, requestTimeoutMs, rateLimits, health }: ServerDeps): HttpServer {
+export function createServer({
+  processActivity,
+  anonymousBotEndpoint,
+  logger,
+  maxBodyBytes,
+  requestTimeoutMs,
+  rateLimits,
+  health,
+}: ServerDeps): HttpServer {
   // restify logs through our logger (its default one ignores LOG_LEVEL and writes to stdout on its own). The
   // cast: @types/restify still describes restify 8's bunyan logger; restify 11 takes a pino one.
   const log = logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'];
@@ -127,7 +135,14 @@ export function createServer({ processActivity, anonymousBotEndpoint, logger, ma
   // One line per request: who asked what and how it ended. Never bodies or message text, never the query string.
   server.on('after', (req: Request, res: Response) => {
     logger.info(
-      { reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode, ms: Date.now() - req.time(), conversationId: conversationOf.get(req) },
+      {
+        reqId: req.id(),
+        method: req.method,
+        path: req.path(),
+        status: res.statusCode,
+        ms: Date.now() - req.time(),
+        conversationId: conversationOf.get(req),
+      },
       'request',
     );
   });

@@ -50,7 +50,10 @@ export class TokenAuth {
     }
     if (!(await this.limits.authFailed(req, res))) return undefined;
     res.header('WWW-Authenticate', `Bearer realm="${this.realm}"`);
-    res.json(401, { code: 'Unauthorized', message: token ? `This ${this.realm} token is not valid.` : `Sign in with a ${this.realm} token (Authorization: Bearer ...).` });
+    res.json(401, {
+      code: 'Unauthorized',
+      message: token ? `This ${this.realm} token is not valid.` : `Sign in with a ${this.realm} token (Authorization: Bearer ...).`,
+    });
     return undefined;
   }
 }

@@ -46,7 +46,9 @@ export class UpgradeRoutes {
     // A reset during the handshake must not become an uncaught 'error'.
     socket.on('error', () => socket.destroy());
     // The WebSocket library clears this once the handshake is done.
-    (socket as Duplex & { setTimeout?: (ms: number, cb: () => void) => void }).setTimeout?.(this.handshakeTimeoutMs, () => socket.destroy());
+    (socket as Duplex & { setTimeout?: (ms: number, cb: () => void) => void }).setTimeout?.(this.handshakeTimeoutMs, () =>
+      socket.destroy(),
+    );
     try {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       const route = this.routes.find((r) => r.path.test(pathname));

@@ -18,7 +18,13 @@ export interface JsonResponse {
  * fails at once with ECONNRESET or EPIPE before the server saw anything: that request is sent again, once, on a
  * fresh socket, as Node's documentation advises. Without it a reply now and then failed under load.
  */
-export async function sendJson(method: string, target: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function sendJson(
+  method: string,
+  target: string,
+  body: unknown,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const url = new URL(target);
   const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
   if (!transport) throw new Error(`Cannot send to ${url.protocol} URLs`);
@@ -30,7 +36,10 @@ export async function sendJson(method: string, target: string, body: unknown, ti
         {
           method,
           agent: agents[url.protocol as 'http:' | 'https:'],
-          headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers:
+            payload === undefined
+              ? headers
+              : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
           timeout: timeoutMs,
         },
         (res) => {
@@ -42,7 +51,9 @@ export async function sendJson(method: string, target: string, body: unknown, ti
         },
       );
       req.on('timeout', () => req.destroy(new Error(`No answer from ${url.origin} within ${timeoutMs} ms`)));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(req.reusedSocket && STALE_SOCKET.has(err.code ?? '') ? new StaleSocket(err) : err));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && STALE_SOCKET.has(err.code ?? '') ? new StaleSocket(err) : err),
+      );
       req.end(payload);
     });
   try {

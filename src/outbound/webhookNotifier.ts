@@ -31,9 +31,7 @@ export function webhookPayload(card: AdaptiveCard) {
   };
 }
 
-type Attempt =
-  | { ok: true; status: number }
-  | { ok: false; retry: boolean; status?: number; error?: string; retryAfterMs?: number };
+type Attempt = { ok: true; status: number } | { ok: false; retry: boolean; status?: number; error?: string; retryAfterMs?: number };
 
 // Legacy Office 365 connectors answer 200 and put the real status in the body ("... returned HTTP error 429 ...").
 const WRAPPED_STATUS_RE = /returned HTTP error (\d{3})/i;

@@ -36,10 +36,12 @@ const APP_PASSWORD = String.raw`[a-z]{4}(?:[ -][a-z]{4}){3}|[a-z]{16}`;
 
 /** Words after "password is" that describe the password instead of being it ("my password is not working"). */
 const DESCRIPTIVE = new Set(
-  ('not no wrong incorrect invalid expired correct right ok okay fine good bad working locked blocked disabled ' +
+  (
+    'not no wrong incorrect invalid expired correct right ok okay fine good bad working locked blocked disabled ' +
     'reset changed the a an my your still also same too being been required missing empty rejected accepted ' +
     'forgotten lost new old different weak strong set saved there here it that this in on for and but or so ' +
-    'just now never always asked needed mentioned above below shown').split(' '),
+    'just now never always asked needed mentioned above below shown'
+  ).split(' '),
 );
 
 const EARLY: Mask[] = [
@@ -92,18 +94,14 @@ const MASKS: Mask[] = [
         String.raw`(${APP_PASSWORD}|"[^"\n]*"|'[^'\n]*'|\S+)`,
       'gi',
     ),
-    mask: (m, phrase = '', value = '') =>
-      DESCRIPTIVE.has(value.toLowerCase().replace(/[.,!?;]+$/, '')) ? m : `${phrase}[secret]`,
+    mask: (m, phrase = '', value = '') => (DESCRIPTIVE.has(value.toLowerCase().replace(/[.,!?;]+$/, '')) ? m : `${phrase}[secret]`),
   },
   // Phones: an optional +country code and (area) then digit groups; decided by digit count in mask() because
   // one regex cannot count digits across separators. 9-15 digits (E.164 max), 7+ with "+" or "(...)", or
   // the local 555-0100 shape; anything shorter is left for the code rule.
   {
     name: 'phone',
-    pattern: new RegExp(
-      NUM_START + String.raw`(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){0,5}` + NUM_END,
-      'g',
-    ),
+    pattern: new RegExp(NUM_START + String.raw`(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){0,5}` + NUM_END, 'g'),
     mask: (m) => {
       // Dots alone usually separate version numbers (Authenticator 6.2408.5678, build 10.0.19045.3693);
       // only the US 425.555.0100 and French 06.12.34.56.78 shapes are dotted phone numbers.
@@ -144,7 +142,12 @@ function apply(text: string, rules: Mask[], original: string): string {
     if (rule.when && !rule.when(original)) continue;
     out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       // replace() passes the capture groups, then the offset (a number), then the whole string.
-      const groups = rest.slice(0, rest.findIndex((arg) => typeof arg === 'number')).map((g) => (typeof g === 'string' ? g : ''));
+      const groups = rest
+        .slice(
+          0,
+          rest.findIndex((arg) => typeof arg === 'number'),
+        )
+        .map((g) => (typeof g === 'string' ? g : ''));
       return rule.mask(match, ...groups);
     });
   }
@@ -170,4 +173,3 @@ export function redact(text: string): string {
 export function redactEntryText(text: string | undefined): string | undefined {
   return text === undefined ? undefined : redact(text);
 }
-

@@ -37,13 +37,28 @@ export function loadLabelledSet(file: string): LabelledPhrase[] {
 export async function evaluate(recognizer: IntentRecognizer, phrases: LabelledPhrase[], threshold: number): Promise<Evaluation> {
   return evaluateRouting(async (text) => {
     const c = await recognizer.classify(text);
-    return { intent: c.intent, confident: c.confidence >= threshold, top: [c.intent, ...c.alternatives.map((a) => a.intent)].filter((i): i is string => i !== null), confidence: c.confidence };
+    return {
+      intent: c.intent,
+      confident: c.confidence >= threshold,
+      top: [c.intent, ...c.alternatives.map((a) => a.intent)].filter((i): i is string => i !== null),
+      confidence: c.confidence,
+    };
   }, phrases);
 }
 
 /** Accuracy and latency of any routing path on a labelled phrase set, one phrase at a time. */
-export async function evaluateRouting(route: (text: string, index: number) => Promise<Verdict>, phrases: LabelledPhrase[]): Promise<Evaluation> {
-  const result: Omit<Evaluation, 'latency'> = { total: phrases.length, correct: 0, confidentCorrect: 0, confidentWrong: 0, inTop3: 0, misses: [] };
+export async function evaluateRouting(
+  route: (text: string, index: number) => Promise<Verdict>,
+  phrases: LabelledPhrase[],
+): Promise<Evaluation> {
+  const result: Omit<Evaluation, 'latency'> = {
+    total: phrases.length,
+    correct: 0,
+    confidentCorrect: 0,
+    confidentWrong: 0,
+    inTop3: 0,
+    misses: [],
+  };
   const times: number[] = [];
   for (const [index, { text, intent }] of phrases.entries()) {
     const started = performance.now();
@@ -62,5 +77,10 @@ function latencyOf(times: number[]): Evaluation['latency'] {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const round = (n: number): number => Math.round(n * 10) / 10;
-  return { mean: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)), p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted.at(-1) ?? 0) };
+  return {
+    mean: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)),
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    max: round(sorted.at(-1) ?? 0),
+  };
 }

@@ -84,7 +84,11 @@ export class LocalRecognizer implements IntentRecognizer {
       for (const t of r.queryTerms) entry.terms.add(t);
       byNode.set(node, entry);
     }
-    const topK = (scores: number[]): number => scores.sort((a, b) => b - a).slice(0, TOP_K).reduce((a, b) => a + b, 0);
+    const topK = (scores: number[]): number =>
+      scores
+        .sort((a, b) => b - a)
+        .slice(0, TOP_K)
+        .reduce((a, b) => a + b, 0);
     return new Map([...byNode].map(([node, e]) => [node, { score: topK(e.scores), terms: e.terms }]));
   }
 }

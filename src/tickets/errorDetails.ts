@@ -34,8 +34,10 @@ const LABELS: { label: string; target: Target; rank?: number }[] = [
   { label: 'page url', target: 'pageUrl' },
   { label: 'url', target: 'pageUrl', rank: 1 },
   { label: 'account type', target: 'accountType' },
-  ...['app name', 'app id', 'ip address', 'device identifier', 'device platform', 'device state', 'trace id', 'tenant id']
-    .map((label) => ({ label, target: 'extra' as const })),
+  ...['app name', 'app id', 'ip address', 'device identifier', 'device platform', 'device state', 'trace id', 'tenant id'].map((label) => ({
+    label,
+    target: 'extra' as const,
+  })),
   // A toggle on the page, not data about the sign-in.
   { label: 'flag sign-in errors for review', target: 'ignore' },
 ];
@@ -50,14 +52,26 @@ const LINE_RE = new RegExp(`^[ \\t]*(?:[-*\\u2022][ \\t]*)?(${labelSource})[ \\t
 const INLINE_RE = new RegExp(`(?<![A-Za-z])(${labelSource})[ \\t]*:`, 'gi');
 const GENERIC_LINE_RE = /^[ \t]*([A-Za-z][A-Za-z0-9 -]{0,30}?)[ \t]*(?::|\t)[ \t]*(\S.*)$/;
 
-const labelKey = (raw: string) => raw.toLowerCase().replace(/[\s-]+/g, ' ').trim();
+const labelKey = (raw: string) =>
+  raw
+    .toLowerCase()
+    .replace(/[\s-]+/g, ' ')
+    .trim();
 const byKey = new Map(LABELS.map((l) => [labelKey(l.label), l]));
 const lookup = (raw: string) => byKey.get(labelKey(raw)) ?? byKey.get(labelKey(raw).replace('signin', 'sign in'));
 
 export const camelCase = (label: string) =>
-  label.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map((w, i) => (i ? w[0]!.toUpperCase() + w.slice(1) : w)).join('');
+  label
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .map((w, i) => (i ? w[0]!.toUpperCase() + w.slice(1) : w))
+    .join('');
 
-interface Pair { label: string; value: string }
+interface Pair {
+  label: string;
+  value: string;
+}
 
 function linePairs(lines: string[]): { pairs: Pair[]; generic: Pair[] } {
   const pairs: Pair[] = [];

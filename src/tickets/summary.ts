@@ -6,7 +6,10 @@ import type { Priority, Ticket, TicketStatus } from './ticket.js';
 export const MODEL_SUMMARY_LABEL = 'Summary (written by AI from the fields below)';
 
 export const STATUS_LABEL: Record<TicketStatus, string> = {
-  queued: 'Waiting for an agent', assigned: 'Assigned', resolved: 'Resolved', 'closed-without-agent': 'Closed without an agent',
+  queued: 'Waiting for an agent',
+  assigned: 'Assigned',
+  resolved: 'Resolved',
+  'closed-without-agent': 'Closed without an agent',
 };
 
 /** What an agent needs to act on a ticket without reading the transcript; rendered for the console, logs and Teams. */
@@ -38,7 +41,10 @@ export interface SummaryOptions {
 }
 
 const CHANNELS: Record<string, string> = {
-  webchat: 'Web Chat', msteams: 'Microsoft Teams', directline: 'Direct Line', emulator: 'Bot Framework Emulator',
+  webchat: 'Web Chat',
+  msteams: 'Microsoft Teams',
+  directline: 'Direct Line',
+  emulator: 'Bot Framework Emulator',
 };
 const ACCOUNT_TYPES: Record<string, string> = { 'work-or-school': 'Work or school', personal: 'Personal' };
 
@@ -63,18 +69,26 @@ const ESCALATED_BECAUSE: Record<string, string> = {
 };
 
 const NEXT_STEP: Record<string, string> = {
-  'lost-phone': 'Security case: verify the caller\'s identity out of band, then delete the lost phone\'s MFA methods (require re-registration), revoke sign-in sessions and app passwords, and forget remembered MFA devices. Check recent sign-ins for misuse.',
-  'no-code': 'Check the phone number on file in the user\'s authentication methods and the sign-in logs (by correlation ID) for the failed delivery; if the number is right, require MFA re-registration or issue a Temporary Access Pass.',
-  'app-password': 'Delete the user\'s existing app passwords so they can create a new one, and check that the app still allows app passwords (legacy authentication may be blocked).',
-  'not-prompted': 'Check whether MFA applies to the user (per-user MFA, security defaults or Conditional Access) and whether the sign-in came from a trusted location or a remembered device.',
-  'phone-at-home': 'Verify the caller\'s identity, then issue a Temporary Access Pass (or a one-time bypass) so they can sign in without the phone; suggest registering a second method.',
-  'changed-number': 'Verify the caller\'s identity, then update the phone number in their authentication methods or require MFA re-registration.',
+  'lost-phone':
+    "Security case: verify the caller's identity out of band, then delete the lost phone's MFA methods (require re-registration), revoke sign-in sessions and app passwords, and forget remembered MFA devices. Check recent sign-ins for misuse.",
+  'no-code':
+    "Check the phone number on file in the user's authentication methods and the sign-in logs (by correlation ID) for the failed delivery; if the number is right, require MFA re-registration or issue a Temporary Access Pass.",
+  'app-password':
+    "Delete the user's existing app passwords so they can create a new one, and check that the app still allows app passwords (legacy authentication may be blocked).",
+  'not-prompted':
+    'Check whether MFA applies to the user (per-user MFA, security defaults or Conditional Access) and whether the sign-in came from a trusted location or a remembered device.',
+  'phone-at-home':
+    "Verify the caller's identity, then issue a Temporary Access Pass (or a one-time bypass) so they can sign in without the phone; suggest registering a second method.",
+  'changed-number':
+    "Verify the caller's identity, then update the phone number in their authentication methods or require MFA re-registration.",
   'how-to-sign-in': 'Check which verification methods the user has registered and walk them through signing in with one of them.',
-  'forgot-password': 'Verify the caller\'s identity and reset the password, or check their self-service password reset registration.',
+  'forgot-password': "Verify the caller's identity and reset the password, or check their self-service password reset registration.",
 };
-const DEFAULT_NEXT_STEP = 'Find the sign-in in the sign-in logs (by correlation ID, or user and time), then decide whether the MFA registration needs resetting.';
+const DEFAULT_NEXT_STEP =
+  'Find the sign-in in the sign-in logs (by correlation ID, or user and time), then decide whether the MFA registration needs resetting.';
 const NODE_NEXT_STEP: Record<string, string> = {
-  'changed-number-only-admin': 'Another Global Administrator must reset this admin\'s MFA; if there is none, the tenant owner must open a case with Microsoft support.',
+  'changed-number-only-admin':
+    "Another Global Administrator must reset this admin's MFA; if there is none, the tenant owner must open a case with Microsoft support.",
 };
 
 // Keys come from tickets (node ids, pasted labels): "constructor" must not find Object.prototype's.
@@ -84,7 +98,12 @@ const ACRONYMS: Record<string, string> = { id: 'ID', ip: 'IP', url: 'URL', os: '
 
 /** "ipAddress" -> "IP address", "appId" -> "App ID". */
 export function labelFromKey(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().split(/\s+/).filter(Boolean);
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean);
   const text = words.map((w) => own(ACRONYMS, w) ?? w).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -121,7 +140,7 @@ export function buildSummary(ticket: Ticket, now: Date, options: SummaryOptions 
   const accountType = nonEmpty(f.accountType);
   const fields = TICKET_FIELDS.map(({ name, label }) => {
     const raw = nonEmpty(f[name]);
-    const value = raw === undefined ? null : name === 'accountType' ? own(ACCOUNT_TYPES, raw) ?? raw : raw;
+    const value = raw === undefined ? null : name === 'accountType' ? (own(ACCOUNT_TYPES, raw) ?? raw) : raw;
     return { name, label, value };
   });
   const extras = Object.entries(ticket.extras)
@@ -138,7 +157,8 @@ export function buildSummary(ticket: Ticket, now: Date, options: SummaryOptions 
 
   let suggestedNextStep = own(NODE_NEXT_STEP, ticket.escalatedFrom) ?? own(NEXT_STEP, ticket.category) ?? DEFAULT_NEXT_STEP;
   if (!nonEmpty(f.correlationId) && !nonEmpty(f.sessionId)) {
-    suggestedNextStep += ' No correlation or request ID was given: ask for the "View details" block from the error page, or search the sign-in logs by user and time.';
+    suggestedNextStep +=
+      ' No correlation or request ID was given: ask for the "View details" block from the error page, or search the sign-in logs by user and time.';
   }
 
   const channelId = ticket.conversation.channelId;
@@ -187,7 +207,9 @@ export function summaryToMarkdown(s: CaseSummary): string {
     '',
     '**Steps tried:**',
     '',
-    ...(s.stepsTried.length ? s.stepsTried.map((t, i) => `${i + 1}. ${md(t.title)}: ${md(t.outcome)}`) : ['_None: the user went straight to the help desk._']),
+    ...(s.stepsTried.length
+      ? s.stepsTried.map((t, i) => `${i + 1}. ${md(t.title)}: ${md(t.outcome)}`)
+      : ['_None: the user went straight to the help desk._']),
     '',
     '| Field | Value |',
     '|---|---|',

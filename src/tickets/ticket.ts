@@ -6,7 +6,9 @@ export type TicketStatus = 'queued' | 'assigned' | 'resolved' | 'closed-without-
 export type Priority = 'urgent' | 'high' | 'normal';
 export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2 };
 
-export type TicketFields = { userId: string; errorMessage: string } & Partial<Record<Exclude<TicketFieldName, 'userId' | 'errorMessage'>, string>>;
+export type TicketFields = { userId: string; errorMessage: string } & Partial<
+  Record<Exclude<TicketFieldName, 'userId' | 'errorMessage'>, string>
+>;
 
 /** One thing the tree had the user try, and how it went. */
 export interface StepTried {

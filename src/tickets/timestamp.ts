@@ -6,7 +6,15 @@ import type { FieldResult, ParseContext } from './fieldResult.js';
 export const timestampSchema = z.iso.datetime({ offset: true, local: false });
 
 /** Wall-clock reading as the user typed it; `partial` strings carry this with no offset. */
-interface Wall { y: number; mo: number; d: number; h: number; mi: number; s: number; ms: number }
+interface Wall {
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+  ms: number;
+}
 
 const FUTURE_TOLERANCE_MS = 2 * 60_000;
 const PARTIAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?$/;
@@ -37,7 +45,15 @@ function formatOffset(minutes: number): string {
 
 function instantToWall(ms: number, offsetMinutes: number): Wall {
   const t = new Date(ms + offsetMinutes * 60_000);
-  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds(), ms: t.getUTCMilliseconds() };
+  return {
+    y: t.getUTCFullYear(),
+    mo: t.getUTCMonth() + 1,
+    d: t.getUTCDate(),
+    h: t.getUTCHours(),
+    mi: t.getUTCMinutes(),
+    s: t.getUTCSeconds(),
+    ms: t.getUTCMilliseconds(),
+  };
 }
 
 /** Canonical IANA name for a zone ("europe/paris" or even "Paris"), or undefined. */
@@ -82,8 +98,13 @@ function finish(w: Wall, offsetMinutes: number, ctx: ParseContext): FieldResult 
   const instant = wallAsUtcMs(w) - offsetMinutes * 60_000;
   if (instant > ctx.now.getTime() + FUTURE_TOLERANCE_MS) {
     const nowOffset = userOffsetAt(ctx, ctx.now.getTime()) ?? offsetMinutes;
-    const nowText = wallToPartial({ ...instantToWall(ctx.now.getTime(), nowOffset), s: 0, ms: 0 }).slice(0, 16).replace('T', ' ');
-    return { ok: false, reason: `That time is in the future (it's ${nowText} ${formatOffset(nowOffset)} now). When did the error happen? For example "10 minutes ago" or "today at 9:30 CET".` };
+    const nowText = wallToPartial({ ...instantToWall(ctx.now.getTime(), nowOffset), s: 0, ms: 0 })
+      .slice(0, 16)
+      .replace('T', ' ');
+    return {
+      ok: false,
+      reason: `That time is in the future (it's ${nowText} ${formatOffset(nowOffset)} now). When did the error happen? For example "10 minutes ago" or "today at 9:30 CET".`,
+    };
   }
   const value = wallToPartial(w) + formatOffset(offsetMinutes);
   const checked = timestampSchema.safeParse(value);
@@ -133,18 +154,50 @@ export function parseTimestamp(text: string, ctx: ParseContext): FieldResult {
     return { ok: false, reason: `Please include the time of day too, for example ${EXAMPLES}.` };
   }
   const get = (k: chrono.Component) => c.get(k) ?? 0;
-  const w: Wall = { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute'), s: get('second'), ms: get('millisecond') };
+  const w: Wall = {
+    y: get('year'),
+    mo: get('month'),
+    d: get('day'),
+    h: get('hour'),
+    mi: get('minute'),
+    s: get('second'),
+    ms: get('millisecond'),
+  };
   if (namedZone) return finish(w, zoneOffsetForWall(namedZone, w), ctx);
   if (c.isCertain('timezoneOffset')) return finish(w, get('timezoneOffset'), ctx);
   // Guessing the zone would silently shift the time by hours, which ruins log correlation: ask instead.
   return zoneQuestion(wallToPartial(w), ctx);
 }
 
-const YES = new Set(['yes', 'y', 'yep', 'yeah', 'yup', 'ok', 'okay', 'sure', 'correct', 'right', 'mine', 'my time', 'my time zone', 'my timezone', 'local', 'local time', 'use it', 'use mine', 'that one']);
+const YES = new Set([
+  'yes',
+  'y',
+  'yep',
+  'yeah',
+  'yup',
+  'ok',
+  'okay',
+  'sure',
+  'correct',
+  'right',
+  'mine',
+  'my time',
+  'my time zone',
+  'my timezone',
+  'local',
+  'local time',
+  'use it',
+  'use mine',
+  'that one',
+]);
 
 /** Minutes east of UTC for a zone answer at wall time `w`, or undefined if not understood. */
 function zoneAnswerOffset(answer: string, w: Wall, ctx: ParseContext): number | undefined | 'no-user-zone' {
-  const a = answer.trim().replace(/[.!]+$/, '').replace(/\s+(time|time ?zone)$/i, '').trim();
+  const a = answer
+    .trim()
+    .replace(/[.!]+$/, '')
+    .replace(/\s+(time|time ?zone)$/i, '')
+    .trim();
   const lower = a.toLowerCase();
   if (YES.has(lower)) {
     const { tz, offset } = userZone(ctx);
@@ -161,7 +214,10 @@ function zoneAnswerOffset(answer: string, w: Wall, ctx: ParseContext): number | 
   }
   if (/^[A-Za-z]{2,5}$/.test(a)) {
     // Reuse chrono's abbreviation table (which knows CET/CEST, ET, etc. and their DST rules).
-    const probe = chrono.parse(`${wallToPartial({ ...w, ms: 0 }).replace('T', ' ')} ${a.toUpperCase()}`, { instant: ctx.now, timezone: 0 })[0];
+    const probe = chrono.parse(`${wallToPartial({ ...w, ms: 0 }).replace('T', ' ')} ${a.toUpperCase()}`, {
+      instant: ctx.now,
+      timezone: 0,
+    })[0];
     if (probe?.start.isCertain('timezoneOffset')) return probe.start.get('timezoneOffset') ?? undefined;
   }
   const tz = canonicalTimeZone(a);
@@ -174,6 +230,7 @@ export function applyZoneAnswer(partial: string, zoneAnswer: string, ctx: ParseC
   if (!w) return { ok: false, reason: `I lost track of the time you gave. When did the error happen? For example ${EXAMPLES}.` };
   const offset = zoneAnswerOffset(zoneAnswer, w, ctx);
   if (offset === 'no-user-zone') return zoneQuestion(partial, ctx, `I don't know your time zone, so please type it: ${ZONE_HELP}.`);
-  if (offset === undefined) return zoneQuestion(partial, ctx, `I don't recognise "${zoneAnswer.trim()}" as a time zone. Please give ${ZONE_HELP}.`);
+  if (offset === undefined)
+    return zoneQuestion(partial, ctx, `I don't recognise "${zoneAnswer.trim()}" as a time zone. Please give ${ZONE_HELP}.`);
   return finish(w, offset, ctx);
 }

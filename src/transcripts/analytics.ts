@@ -41,7 +41,12 @@ export function walksOf(conversation: AnalyzedConversation): Walk[] {
     return { branch: s.branch ?? OTHER_BRANCH, kind, rating: s.rating, dropOff: dropOffOf(kind, s.path) };
   });
   if (conversation.fromUnfinishedWalk && conversation.outcome === 'abandoned') {
-    walks.push({ branch: conversation.branch ?? OTHER_BRANCH, kind: 'abandoned', rating: null, dropOff: dropOffOf('abandoned', conversation.path) });
+    walks.push({
+      branch: conversation.branch ?? OTHER_BRANCH,
+      kind: 'abandoned',
+      rating: null,
+      dropOff: dropOffOf('abandoned', conversation.path),
+    });
   }
   return walks;
 }

@@ -10,7 +10,11 @@ export interface OutcomeStore {
    * Keeps the walk under way (null: none). Creates the conversation's record if needed: botbuilder logs a
    * turn's activities only after the turn, so the first progress can arrive before the first activity.
    */
-  progress(conversation: { conversationId: string; channelId: string; userId: string }, walk: { branch: string | null; path: PathEntry[] } | null, at?: string): Promise<void>;
+  progress(
+    conversation: { conversationId: string; channelId: string; userId: string },
+    walk: { branch: string | null; path: PathEntry[] } | null,
+    at?: string,
+  ): Promise<void>;
   list(filter?: { conversationId?: string }): Promise<SessionOutcome[]>;
   /**
    * Rates the walk that ended in this ticket: after an agent resolves it the user rates the help desk's work,

@@ -42,10 +42,7 @@ export interface WalkState {
   startedAt: string;
 }
 
-export type Answer =
-  | { kind: 'choice'; value: string }
-  | { kind: 'fixed'; fixed: boolean }
-  | { kind: 'rating'; rating: number | null };
+export type Answer = { kind: 'choice'; value: string } | { kind: 'fixed'; fixed: boolean } | { kind: 'rating'; rating: number | null };
 
 export interface Step {
   state: WalkState;

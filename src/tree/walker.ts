@@ -131,7 +131,10 @@ export class TreeWalker {
       case 'resolved':
         return {
           state: { ...next, awaiting: 'rating', outcome: 'resolved' },
-          outputs: [{ kind: 'text', text: node.text }, { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices }],
+          outputs: [
+            { kind: 'text', text: node.text },
+            { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices },
+          ],
         };
       case 'escalate':
         // The walk ends here; the dialog layer goes on to collect the ticket.

@@ -15,21 +15,41 @@ import { pageScripts, serveConsoleWithFakeApi } from './helpers/fakeApiPage.js';
 const ADMIN = 'carol-admin-token-0123456789';
 const AGENT = 'alice-agent-token-0123456789';
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
-const CSV = '\uFEFFconversationId,userId,role,text\r\nc-gamma,pat@contoso.com,user,"I got a new number, ""help"""\r\nc-gamma,pat@contoso.com,user,\'=1+1\r\n';
+const CSV =
+  '\uFEFFconversationId,userId,role,text\r\nc-gamma,pat@contoso.com,user,"I got a new number, ""help"""\r\nc-gamma,pat@contoso.com,user,\'=1+1\r\n';
 const JSONL = '{"conversation":{"conversationId":"c-gamma"},"entries":[]}\n';
 
 type Fixture = { conversation: ConversationSummary; entries: TranscriptEntry[] };
 
-function entry(seq: number, at: string, role: TranscriptEntry['role'], text: string | undefined, more: Partial<TranscriptEntry> = {}): TranscriptEntry {
+function entry(
+  seq: number,
+  at: string,
+  role: TranscriptEntry['role'],
+  text: string | undefined,
+  more: Partial<TranscriptEntry> = {},
+): TranscriptEntry {
   return { seq, at, role, type: 'message', ...(text === undefined ? {} : { text }), ...more };
 }
 
 function conversation(id: string, more: Partial<ConversationSummary>): ConversationSummary {
   return {
-    conversationId: id, channelId: 'webchat', userId: `${id}@contoso.com`, startedAt: '2025-05-10T09:00:00.000Z',
-    lastActivityAt: '2025-05-10T09:05:00.000Z', messageCount: 4, preview: 'My code never arrives', outcome: 'resolved',
-    branch: 'no-code', path: [{ node: 'main-menu', answer: 'Code never arrives' }, { node: 'sync-time', answer: 'fixed' }],
-    rating: 4, ticketId: null, sessions: [], ...more,
+    conversationId: id,
+    channelId: 'webchat',
+    userId: `${id}@contoso.com`,
+    startedAt: '2025-05-10T09:00:00.000Z',
+    lastActivityAt: '2025-05-10T09:05:00.000Z',
+    messageCount: 4,
+    preview: 'My code never arrives',
+    outcome: 'resolved',
+    branch: 'no-code',
+    path: [
+      { node: 'main-menu', answer: 'Code never arrives' },
+      { node: 'sync-time', answer: 'fixed' },
+    ],
+    rating: 4,
+    ticketId: null,
+    sessions: [],
+    ...more,
   };
 }
 
@@ -37,19 +57,52 @@ function conversation(id: string, more: Partial<ConversationSummary>): Conversat
 function fixtures() {
   const alpha: Fixture = {
     conversation: conversation('c-alpha', {
-      userId: 'sam@contoso.com', userName: 'Sam Lee', startedAt: '2025-06-20T10:00:00.000Z', lastActivityAt: '2025-06-20T10:09:00.000Z',
-      messageCount: 8, preview: 'My phone was stolen yesterday', outcome: 'escalated', branch: 'lost-phone', rating: 2, ticketId: 'MFA-ABC123',
-      path: [{ node: 'main-menu', answer: 'Lost or stolen phone' }, { node: 'lost-phone', answer: 'not fixed' }, { node: 'escalate-help-desk' }],
+      userId: 'sam@contoso.com',
+      userName: 'Sam Lee',
+      startedAt: '2025-06-20T10:00:00.000Z',
+      lastActivityAt: '2025-06-20T10:09:00.000Z',
+      messageCount: 8,
+      preview: 'My phone was stolen yesterday',
+      outcome: 'escalated',
+      branch: 'lost-phone',
+      rating: 2,
+      ticketId: 'MFA-ABC123',
+      path: [
+        { node: 'main-menu', answer: 'Lost or stolen phone' },
+        { node: 'lost-phone', answer: 'not fixed' },
+        { node: 'escalate-help-desk' },
+      ],
       sessions: [
-        { conversationId: 'c-alpha', channelId: 'webchat', userId: 'sam@contoso.com', startedAt: '2025-06-20T09:50:00.000Z',
-          endedAt: '2025-06-20T09:55:00.000Z', branch: 'no-code', path: [], outcome: 'abandoned', rating: null },
-        { conversationId: 'c-alpha', channelId: 'webchat', userId: 'sam@contoso.com', startedAt: '2025-06-20T10:00:00.000Z',
-          endedAt: '2025-06-20T10:09:00.000Z', branch: 'lost-phone', path: [], outcome: 'escalated', rating: 2, ticketId: 'MFA-ABC123' },
+        {
+          conversationId: 'c-alpha',
+          channelId: 'webchat',
+          userId: 'sam@contoso.com',
+          startedAt: '2025-06-20T09:50:00.000Z',
+          endedAt: '2025-06-20T09:55:00.000Z',
+          branch: 'no-code',
+          path: [],
+          outcome: 'abandoned',
+          rating: null,
+        },
+        {
+          conversationId: 'c-alpha',
+          channelId: 'webchat',
+          userId: 'sam@contoso.com',
+          startedAt: '2025-06-20T10:00:00.000Z',
+          endedAt: '2025-06-20T10:09:00.000Z',
+          branch: 'lost-phone',
+          path: [],
+          outcome: 'escalated',
+          rating: 2,
+          ticketId: 'MFA-ABC123',
+        },
       ],
     }),
     entries: [
       entry(1, '2025-06-20T10:00:00.000Z', 'bot', undefined, { type: 'conversationUpdate' }),
-      entry(2, '2025-06-20T10:00:05.000Z', 'bot', 'Hi! What is **keeping you out**?\n\n_Pick one_, or type 2\\*3 or snake_case', { buttons: ['Lost or stolen phone', 'Code never arrives'] }),
+      entry(2, '2025-06-20T10:00:05.000Z', 'bot', 'Hi! What is **keeping you out**?\n\n_Pick one_, or type 2\\*3 or snake_case', {
+        buttons: ['Lost or stolen phone', 'Code never arrives'],
+      }),
       entry(3, '2025-06-20T10:00:30.000Z', 'user', 'My phone was stolen yesterday'),
       entry(4, '2025-06-20T10:03:00.000Z', 'bot', 'Here is your ticket.', { card: 'Ticket MFA-ABC123: Lost or stolen phone' }),
       entry(5, '2025-06-20T10:03:01.000Z', 'bot', undefined, { type: 'event', name: 'handoff.requested' }),
@@ -60,20 +113,34 @@ function fixtures() {
   };
   const xss: Fixture = {
     conversation: conversation('c-xss', {
-      userId: 'mallory@contoso.com', userName: '<b>Mallory</b>', startedAt: '2025-06-10T08:00:00.000Z', lastActivityAt: '2025-06-10T08:02:00.000Z',
-      preview: XSS, outcome: 'abandoned', branch: 'no-code', rating: null,
+      userId: 'mallory@contoso.com',
+      userName: '<b>Mallory</b>',
+      startedAt: '2025-06-10T08:00:00.000Z',
+      lastActivityAt: '2025-06-10T08:02:00.000Z',
+      preview: XSS,
+      outcome: 'abandoned',
+      branch: 'no-code',
+      rating: null,
       path: [{ node: 'main-menu', answer: '<i>Code</i>' }, { node: '<img src=x onerror="window.__xss=3">' }],
     }),
     entries: [
       entry(1, '2025-06-10T08:00:00.000Z', 'user', XSS),
-      entry(2, '2025-06-10T08:00:02.000Z', 'bot', 'Did a code arrive?', { buttons: ['<i>Yes</i>', 'No'], card: '<script>window.__xss=4</script>' }),
+      entry(2, '2025-06-10T08:00:02.000Z', 'bot', 'Did a code arrive?', {
+        buttons: ['<i>Yes</i>', 'No'],
+        card: '<script>window.__xss=4</script>',
+      }),
       entry(3, '2025-06-10T08:01:00.000Z', 'agent', '<img src=x onerror="window.__xss=5">', { name: '<b>Eve</b>' }),
     ],
   };
   const gamma: Fixture = {
     conversation: conversation('c-gamma', {
-      userId: 'pat@contoso.com', startedAt: '2025-06-25T14:00:00.000Z', lastActivityAt: '2025-06-25T14:04:00.000Z',
-      preview: 'I got a new number', outcome: 'resolved', branch: 'changed-number', rating: 5,
+      userId: 'pat@contoso.com',
+      startedAt: '2025-06-25T14:00:00.000Z',
+      lastActivityAt: '2025-06-25T14:04:00.000Z',
+      preview: 'I got a new number',
+      outcome: 'resolved',
+      branch: 'changed-number',
+      rating: 5,
     }),
     entries: [entry(1, '2025-06-25T14:00:00.000Z', 'user', 'I got a new number')],
   };
@@ -97,17 +164,51 @@ const BRANCHES = [
   { id: 'changed-number', title: 'Changed phone number' },
 ];
 const TITLES: Record<string, string> = {
-  'main-menu': 'Main menu', 'lost-phone': 'Lost or stolen phone', 'no-code': 'Code never arrives',
-  'changed-number': 'Changed phone number', 'escalate-help-desk': 'Pass to the help desk', 'sync-time': 'Sync the phone clock',
+  'main-menu': 'Main menu',
+  'lost-phone': 'Lost or stolen phone',
+  'no-code': 'Code never arrives',
+  'changed-number': 'Changed phone number',
+  'escalate-help-desk': 'Pass to the help desk',
+  'sync-time': 'Sync the phone clock',
   'check-phone-nearby': 'Check the phone is nearby',
 };
 const ANALYTICS: BranchStats[] = [
-  { branch: 'lost-phone', conversations: 12, resolved: 4, escalated: 6, abandoned: 2, resolutionRate: 4 / 12, escalationRate: 0.5,
-    averageRating: 3.5, ratings: 4, topDropOff: { node: 'check-phone-nearby', count: 3 } },
-  { branch: 'no-code', conversations: 8, resolved: 6, escalated: 1, abandoned: 1, resolutionRate: 0.75, escalationRate: 0.125,
-    averageRating: 4.5, ratings: 4, topDropOff: { node: 'sync-time', count: 1 } },
-  { branch: 'changed-number', conversations: 3, resolved: 3, escalated: 0, abandoned: 0, resolutionRate: 1, escalationRate: 0,
-    averageRating: null, ratings: 0, topDropOff: null },
+  {
+    branch: 'lost-phone',
+    conversations: 12,
+    resolved: 4,
+    escalated: 6,
+    abandoned: 2,
+    resolutionRate: 4 / 12,
+    escalationRate: 0.5,
+    averageRating: 3.5,
+    ratings: 4,
+    topDropOff: { node: 'check-phone-nearby', count: 3 },
+  },
+  {
+    branch: 'no-code',
+    conversations: 8,
+    resolved: 6,
+    escalated: 1,
+    abandoned: 1,
+    resolutionRate: 0.75,
+    escalationRate: 0.125,
+    averageRating: 4.5,
+    ratings: 4,
+    topDropOff: { node: 'sync-time', count: 1 },
+  },
+  {
+    branch: 'changed-number',
+    conversations: 3,
+    resolved: 3,
+    escalated: 0,
+    abandoned: 0,
+    resolutionRate: 1,
+    escalationRate: 0,
+    averageRating: null,
+    ratings: 0,
+    topDropOff: null,
+  },
 ];
 
 /** Routes of the admin API that answer from `fake`, with the documented statuses and error bodies. */
@@ -120,13 +221,23 @@ function registerFakeAdminApi(server: Server, fake: Fake): void {
     else res.json(401, { code: 'Unauthorized', message: 'This admin token is not valid.' });
     return false;
   };
-  const matching = (q: Record<string, string | undefined>) => fake.conversations.filter(({ conversation: c, entries }) => {
-    const day = c.lastActivityAt.slice(0, 10);
-    const text = [c.preview, ...entries.map((e) => e.text ?? '')].join(' ').toLowerCase();
-    return (!q.from || day >= q.from) && (!q.to || day <= q.to) && (!q.outcome || c.outcome === q.outcome as ConversationOutcome)
-      && (!q.branch || c.branch === q.branch) && (!q.rating || c.rating === Number(q.rating))
-      && (!q.q || q.q.toLowerCase().split(/\s+/).every((w) => text.includes(w)));
-  });
+  const matching = (q: Record<string, string | undefined>) =>
+    fake.conversations.filter(({ conversation: c, entries }) => {
+      const day = c.lastActivityAt.slice(0, 10);
+      const text = [c.preview, ...entries.map((e) => e.text ?? '')].join(' ').toLowerCase();
+      return (
+        (!q.from || day >= q.from) &&
+        (!q.to || day <= q.to) &&
+        (!q.outcome || c.outcome === (q.outcome as ConversationOutcome)) &&
+        (!q.branch || c.branch === q.branch) &&
+        (!q.rating || c.rating === Number(q.rating)) &&
+        (!q.q ||
+          q.q
+            .toLowerCase()
+            .split(/\s+/)
+            .every((w) => text.includes(w)))
+      );
+    });
 
   server.get('/api/admin/me', async (req: Request, res: Response) => {
     if (authed(req, res)) res.json({ name: 'carol' });
@@ -196,7 +307,13 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     const page = await fetch(`${url}/admin`);
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy') ?? '';
-    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) {
+    for (const directive of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "connect-src 'self'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(csp).not.toContain('unsafe-inline');
@@ -272,8 +389,14 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     expect(await page.locator('#prev').isDisabled()).toBe(true);
     expect(await page.locator('#f-branch option').allTextContents()).toEqual(['Any branch', ...BRANCHES.map((b) => b.title)]);
     const alphaCells = await row('c-alpha').locator('td').allInnerTexts();
-    expect(alphaCells.slice(1)).toEqual(['Sam Lee\nsam@contoso.com', 'Lost or stolen phone', 'Escalated', '2/5', 'MFA-ABC123',
-      'My phone was stolen yesterday']);
+    expect(alphaCells.slice(1)).toEqual([
+      'Sam Lee\nsam@contoso.com',
+      'Lost or stolen phone',
+      'Escalated',
+      '2/5',
+      'MFA-ABC123',
+      'My phone was stolen yesterday',
+    ]);
     expect(await row('c-alpha').locator('.badge').getAttribute('class')).toContain('outcome-escalated');
     // A list cell with markup stays text.
     expect(await row('c-xss').locator('.preview').textContent()).toBe(XSS);
@@ -282,8 +405,9 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     // Analytics per branch, with titles, rates, average rating and the top drop-off node.
     await page.locator('#analytics-body tr').first().waitFor();
     expect(lastQuery('analytics')).toBe('');
-    const analyticsRows = await page.locator('#analytics-body tr').evaluateAll((rows) =>
-      rows.map((r) => Array.from((r as HTMLTableRowElement).cells, (c) => c.textContent)));
+    const analyticsRows = await page
+      .locator('#analytics-body tr')
+      .evaluateAll((rows) => rows.map((r) => Array.from((r as HTMLTableRowElement).cells, (c) => c.textContent)));
     expect(analyticsRows).toEqual([
       ['Lost or stolen phone', '12', '33%', '50%', '2', '3.5 (4 ratings)', 'Check the phone is nearby (3)'],
       ['Code never arrives', '8', '75%', '13%', '1', '4.5 (4 ratings)', 'Sync the phone clock (1)'],
@@ -316,7 +440,11 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     expect(meta).toContain('Lost or stolen phone');
     expect(meta).toContain('Rated 2/5');
     expect(meta).toContain('Ticket MFA-ABC123');
-    expect(await page.locator('#path-list li .node').allTextContents()).toEqual(['Main menu', 'Lost or stolen phone', 'Pass to the help desk']);
+    expect(await page.locator('#path-list li .node').allTextContents()).toEqual([
+      'Main menu',
+      'Lost or stolen phone',
+      'Pass to the help desk',
+    ]);
     expect(await page.locator('#path-list li').first().textContent()).toBe('Main menu (Lost or stolen phone)');
     expect(await page.locator('#sessions-list li').count()).toBe(2);
     const entries = page.locator('#entries');
@@ -326,7 +454,10 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     expect(await entries.locator('.system').count()).toBe(3);
     expect(await entries.locator('.from-agent .author').textContent()).toBe('Dana');
     expect(await entries.locator('.from-agent .msg-text').textContent()).toBe('Hello Sam, I am looking at your account now.');
-    expect(await entries.locator('.from-bot').first().locator('.chip').allTextContents()).toEqual(['Lost or stolen phone', 'Code never arrives']);
+    expect(await entries.locator('.from-bot').first().locator('.chip').allTextContents()).toEqual([
+      'Lost or stolen phone',
+      'Code never arrives',
+    ]);
     // The bot's markdown reads as it did in the chat (bold, italics, escapes); a user's asterisks stay as typed.
     const greeting = entries.locator('.from-bot .msg-text').first();
     expect(await greeting.textContent()).toBe('Hi! What is keeping you out?\n\nPick one, or type 2*3 or snake_case');
@@ -344,7 +475,11 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     expect(bot.x).toBeLessThan(list.x + 20);
     expect(agent.x).toBeLessThan(list.x + 20);
     expect(Math.abs(system.x + system.width / 2 - (list.x + list.width / 2))).toBeLessThan(5);
-    const background = (selector: string) => entries.locator(selector).first().evaluate((n) => getComputedStyle(n).backgroundColor);
+    const background = (selector: string) =>
+      entries
+        .locator(selector)
+        .first()
+        .evaluate((n) => getComputedStyle(n).backgroundColor);
     expect(await background('.from-agent')).not.toBe(await background('.from-bot'));
     await page.screenshot({ path: path.join(screenshots, 'admin-console-transcript.png'), fullPage: true });
 
@@ -395,7 +530,9 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     const analyticsCalls = callCount('analytics');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('#range', { hasText: '1-1 of 1' }).waitFor();
-    expect(lastQuery('conversations')).toBe('from=2025-06-01&to=2025-06-30&outcome=resolved&branch=changed-number&rating=5&q=new+number&offset=0&limit=25');
+    expect(lastQuery('conversations')).toBe(
+      'from=2025-06-01&to=2025-06-30&outcome=resolved&branch=changed-number&rating=5&q=new+number&offset=0&limit=25',
+    );
     await expect.poll(() => callCount('analytics')).toBe(analyticsCalls + 1);
     expect(lastQuery('analytics')).toBe('from=2025-06-01&to=2025-06-30&outcome=resolved&rating=5');
     expect(await rowIds()).toEqual(['c-gamma']);
@@ -404,7 +541,9 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toBe('transcripts-2025-06-30.csv');
     expect(await readFile((await csvDownload.path())!)).toEqual(Buffer.from(CSV, 'utf8'));
-    expect(lastQuery('export')).toBe('format=csv&from=2025-06-01&to=2025-06-30&outcome=resolved&branch=changed-number&rating=5&q=new+number');
+    expect(lastQuery('export')).toBe(
+      'format=csv&from=2025-06-01&to=2025-06-30&outcome=resolved&branch=changed-number&rating=5&q=new+number',
+    );
     const [jsonlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSONL' }).click()]);
     expect(jsonlDownload.suggestedFilename()).toBe('transcripts-2025-06-30.jsonl');
     expect(await readFile((await jsonlDownload.path())!, 'utf8')).toBe(JSONL);
@@ -455,4 +594,3 @@ describe.skipIf(skipBrowserTests)('admin page in Chromium (fake admin API)', () 
     await page.close();
   }, 25_000);
 });
-

@@ -25,35 +25,58 @@ function message(seq: number, from: TicketMessage['from'], text: string, agent?:
   return { seq, from, text, at: new Date().toISOString(), ...(agent ? { agent } : {}) };
 }
 
-function makeTicket(id: string, priority: Priority, categoryTitle: string, userId: string, errorMessage: string, ageMin: number,
-  more: Partial<Ticket> = {}): Ticket {
+function makeTicket(
+  id: string,
+  priority: Priority,
+  categoryTitle: string,
+  userId: string,
+  errorMessage: string,
+  ageMin: number,
+  more: Partial<Ticket> = {},
+): Ticket {
   return {
-    id, status: 'queued', priority, category: categoryTitle.toLowerCase().replace(/\W+/g, '-'), categoryTitle,
+    id,
+    status: 'queued',
+    priority,
+    category: categoryTitle.toLowerCase().replace(/\W+/g, '-'),
+    categoryTitle,
     fields: { userId, errorMessage, errorCode: 'AADSTS50076', accountType: 'work' },
-    extras: {}, stepsTried: [{ node: 'check-phone', title: 'Check the phone is nearby', outcome: 'not fixed' }],
+    extras: {},
+    stepsTried: [{ node: 'check-phone', title: 'Check the phone is nearby', outcome: 'not fixed' }],
     escalatedFrom: 'asked for a person',
     conversation: { channelId: 'webchat', serviceUrl: 'http://localhost', conversationId: `c-${id}`, reference: {} },
-    createdAt: minutesAgo(ageMin), updatedAt: minutesAgo(ageMin), userWaiting: true,
+    createdAt: minutesAgo(ageMin),
+    updatedAt: minutesAgo(ageMin),
+    userWaiting: true,
     messages: [message(1, 'bot', 'Connecting you to a person.')],
     ...more,
   };
 }
 
 function summaryOf(t: Ticket): FakeSummary {
-  const labels: Record<string, string> = { userId: 'User ID', errorMessage: 'Error message', errorCode: 'Error code',
-    sessionId: 'Session ID', accountType: 'Account type' };
+  const labels: Record<string, string> = {
+    userId: 'User ID',
+    errorMessage: 'Error message',
+    errorCode: 'Error code',
+    sessionId: 'Session ID',
+    accountType: 'Account type',
+  };
   const fields = t.fields as Record<string, string | undefined>;
   return {
-    ticketId: t.id, status: t.status, priority: t.priority,
+    ticketId: t.id,
+    status: t.status,
+    priority: t.priority,
     priorityLabel: t.priority === 'urgent' ? 'Urgent: possible security issue' : t.priority === 'high' ? 'High' : 'Normal',
-    category: t.category, categoryTitle: t.categoryTitle,
+    category: t.category,
+    categoryTitle: t.categoryTitle,
     headline: `${t.categoryTitle}: ${t.fields.errorMessage}`,
     who: { userId: t.fields.userId, ...(t.userName ? { userName: t.userName } : {}), accountType: 'work', channel: 'webchat' },
     problem: { errorMessage: t.fields.errorMessage, errorCode: t.fields.errorCode, escalatedBecause: t.escalatedFrom },
     stepsTried: t.stepsTried.map((s) => ({ title: s.title, outcome: s.outcome })),
     fields: Object.entries(labels).map(([name, label]) => ({ name: name as TicketFieldName, label, value: fields[name] ?? null })),
     extras: Object.entries(t.extras).map(([label, value]) => ({ label, value })),
-    createdAt: t.createdAt, waitingMinutes: Math.round((Date.now() - Date.parse(t.createdAt)) / 60_000),
+    createdAt: t.createdAt,
+    waitingMinutes: Math.round((Date.now() - Date.parse(t.createdAt)) / 60_000),
     ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}),
     suggestedNextStep: 'Verify the user by phone, then reset their MFA methods.',
   };
@@ -62,17 +85,27 @@ function summaryOf(t: Ticket): FakeSummary {
 /** The fake agent API's data and what it was sent. */
 function fixtures() {
   const tickets: Ticket[] = [
-    makeTicket('MFA-URG001', 'urgent', 'Lost or stolen phone', 'sam@contoso.com', 'My phone was stolen', 12,
-      { messages: [message(1, 'bot', 'Connecting you to a person.'), message(2, 'user', 'Please hurry, my phone is gone')] }),
-    makeTicket('MFA-XSS002', 'high', 'Code never arrives', 'mallory@contoso.com', XSS, 7,
-      { userName: '<b>Mallory</b>', extras: { 'App name': '<script>window.__xss=3</script>' },
-        stepsTried: [{ node: 'x', title: '<img src=x onerror="window.__xss=4">', outcome: 'not fixed' }] }),
+    makeTicket('MFA-URG001', 'urgent', 'Lost or stolen phone', 'sam@contoso.com', 'My phone was stolen', 12, {
+      messages: [message(1, 'bot', 'Connecting you to a person.'), message(2, 'user', 'Please hurry, my phone is gone')],
+    }),
+    makeTicket('MFA-XSS002', 'high', 'Code never arrives', 'mallory@contoso.com', XSS, 7, {
+      userName: '<b>Mallory</b>',
+      extras: { 'App name': '<script>window.__xss=3</script>' },
+      stepsTried: [{ node: 'x', title: '<img src=x onerror="window.__xss=4">', outcome: 'not fixed' }],
+    }),
     makeTicket('MFA-TAKEN3', 'normal', 'New phone', 'pat@contoso.com', 'Authenticator shows no accounts', 3),
-    makeTicket('MFA-BOB004', 'urgent', 'Lost or stolen phone', 'lee@contoso.com', 'Phone lost on a train', 30,
-      { status: 'assigned', assignedTo: 'bob' }),
+    makeTicket('MFA-BOB004', 'urgent', 'Lost or stolen phone', 'lee@contoso.com', 'Phone lost on a train', 30, {
+      status: 'assigned',
+      assignedTo: 'bob',
+    }),
   ];
-  return { tickets, revoked: false, claims: [] as string[], replies: [] as { id: string; text: string }[],
-    resolves: [] as { id: string; note?: string }[] };
+  return {
+    tickets,
+    revoked: false,
+    claims: [] as string[],
+    replies: [] as { id: string; text: string }[],
+    resolves: [] as { id: string; note?: string }[],
+  };
 }
 type Fake = ReturnType<typeof fixtures>;
 
@@ -105,9 +138,16 @@ function registerFakeAgentApi(server: Server, fake: Fake): void {
     let position = 0;
     // Fixture order as-is, not the order the console might sort by: the page must keep the server's order.
     const items = fake.tickets.filter(open).map((t) => ({
-      id: t.id, status: t.status, priority: t.priority, categoryTitle: t.categoryTitle, userId: t.fields.userId,
-      headline: summaryOf(t).headline, createdAt: t.createdAt, lastMessageSeq: lastSeq(t),
-      ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}), ...(t.status === 'queued' ? { position: ++position } : {}),
+      id: t.id,
+      status: t.status,
+      priority: t.priority,
+      categoryTitle: t.categoryTitle,
+      userId: t.fields.userId,
+      headline: summaryOf(t).headline,
+      createdAt: t.createdAt,
+      lastMessageSeq: lastSeq(t),
+      ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}),
+      ...(t.status === 'queued' ? { position: ++position } : {}),
     }));
     res.send({ tickets: items });
   });
@@ -252,7 +292,9 @@ describe.skipIf(skipBrowserTests)('agent console page in Chromium (fake agent AP
     expect(await page.locator('#ticket img, #ticket script, #ticket b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     // Null fields read "not given"; steps tried come with their outcome; the next step is there.
-    expect(await page.locator('#summary dt', { hasText: 'Session ID' }).locator('xpath=following-sibling::dd[1]').textContent()).toBe('not given');
+    expect(await page.locator('#summary dt', { hasText: 'Session ID' }).locator('xpath=following-sibling::dd[1]').textContent()).toBe(
+      'not given',
+    );
     expect(await page.locator('#summary .steps li').first().textContent()).toMatch(/not fixed$/);
     expect(await page.locator('#summary').textContent()).toContain('Verify the user by phone');
 

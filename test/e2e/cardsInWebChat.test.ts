@@ -16,17 +16,27 @@ import { screenshot, watchPage } from './helpers/pages.js';
 import { WebChatUser } from './helpers/webChat.js';
 
 const ticket: Ticket = {
-  id: 'MFA-7K3Q9P', status: 'queued', priority: 'urgent', category: 'lost-phone', categoryTitle: 'Lost or stolen phone',
+  id: 'MFA-7K3Q9P',
+  status: 'queued',
+  priority: 'urgent',
+  category: 'lost-phone',
+  categoryTitle: 'Lost or stolen phone',
   fields: {
-    userId: 'alex@contoso.com', errorMessage: 'The sign-in stopped at the second step <b>twice</b> *today*',
-    errorCode: 'AADSTS50076', sessionId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', timestamp: '2026-11-22T09:52:00+01:00',
+    userId: 'alex@contoso.com',
+    errorMessage: 'The sign-in stopped at the second step <b>twice</b> *today*',
+    errorCode: 'AADSTS50076',
+    sessionId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    timestamp: '2026-11-22T09:52:00+01:00',
     accountType: 'work-or-school',
   },
   extras: { appName: 'Outlook on the web', ipAddress: '203.0.113.7' },
   stepsTried: [{ node: 'lost-phone-other-method', title: 'Sign in with your other phone', outcome: 'not fixed' }],
   escalatedFrom: 'lost-phone-admin-reset',
   conversation: { channelId: 'webchat', serviceUrl: 'http://localhost', conversationId: 'c1', reference: {} },
-  createdAt: '2026-11-22T09:55:00.000Z', updatedAt: '2026-11-22T09:55:00.000Z', userWaiting: true, messages: [],
+  createdAt: '2026-11-22T09:55:00.000Z',
+  updatedAt: '2026-11-22T09:55:00.000Z',
+  userWaiting: true,
+  messages: [],
 };
 
 /** Each card the bot builds, with a text that shows it rendered. */
@@ -37,7 +47,7 @@ const cards: { name: string; card: unknown; shows: string }[] = [
   { name: 'Teams choices (one per row)', card: choiceCard(ui.ratingChoices), shows: 'Skip' },
 ];
 
-describe.skipIf(skipBrowserTests)('the bot\'s Adaptive Cards rendered by Web Chat', () => {
+describe.skipIf(skipBrowserTests)("the bot's Adaptive Cards rendered by Web Chat", () => {
   let app: App;
   let browser: Browser;
   let dataDir: string;
@@ -74,7 +84,9 @@ describe.skipIf(skipBrowserTests)('the bot\'s Adaptive Cards rendered by Web Cha
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: app.localConnector!.authorization },
         body: JSON.stringify({
-          type: 'message', from: { id: 'bot', role: 'bot' }, text: name,
+          type: 'message',
+          from: { id: 'bot', role: 'bot' },
+          text: name,
           attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
         }),
       });

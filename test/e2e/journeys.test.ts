@@ -16,17 +16,23 @@ import { ADMIN_TOKEN, AGENT_TOKEN, DEVICES, type World } from './journeys/world.
 // the end user in Web Chat, an agent in /agent, an admin in /admin. The same journeys run on a desktop window
 // and on a phone-sized screen, one after the other on one server; each leaves screenshots behind.
 
-describe.skipIf(skipBrowserTests)('the three users\' journeys in Chromium', () => {
+describe.skipIf(skipBrowserTests)("the three users' journeys in Chromium", () => {
   let app: App;
   let browser: Browser;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = tempDir('journeys-');
-    app = await startApp(loadConfig({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent',
-      AGENT_TOKENS: `alice:${AGENT_TOKEN}`, ADMIN_TOKENS: `carol:${ADMIN_TOKEN}`,
-    }));
+    app = await startApp(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+        AGENT_TOKENS: `alice:${AGENT_TOKEN}`,
+        ADMIN_TOKENS: `carol:${ADMIN_TOKEN}`,
+      }),
+    );
     browser = await launchChromium();
   });
 

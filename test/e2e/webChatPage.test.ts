@@ -50,8 +50,7 @@ describe.skipIf(skipBrowserTests)('Web Chat page in Chromium (local Direct Line,
     // A paragraph of a message bubble (Web Chat also keeps hidden copies of each text for screen readers).
     const said = (text: RegExp) => page.getByRole('paragraph').filter({ hasText: text }).last();
     // The visible buttons (a hidden live-region copy exists for screen readers).
-    const button = (name: string) =>
-      page.getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name, exact: true });
+    const button = (name: string) => page.getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name, exact: true });
 
     const response = await page.goto(`${app.url}/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");

@@ -80,19 +80,35 @@ describe('slow and oversized clients', () => {
   });
 
   it('cuts off a client whose body never ends, with 408', async () => {
-    const result = await trickle('POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"type":"');
+    const result = await trickle(
+      'POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"type":"',
+    );
     expect(result.response).toMatch(/^HTTP\/1\.1 408/);
     expect(result.closedAfterMs).toBeLessThan(4_000);
   });
 
   it('answers 413 for a body past MAX_BODY_BYTES and 400 for a message past 10,000 characters', async () => {
     const user = new ChannelUser(app.url, capture, 'abuse-size');
-    const big = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user.activity({ text: 'x'.repeat(5_000) })) });
+    const big = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user.activity({ text: 'x'.repeat(5_000) })),
+    });
     expect(big.status).toBe(413);
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir('mfa-abuse-'), LOG_LEVEL: 'silent', LOCAL_DIRECTLINE: 'false' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: tempDir('mfa-abuse-'),
+      LOG_LEVEL: 'silent',
+      LOCAL_DIRECTLINE: 'false',
+    });
     const roomy = await startApp(config);
     try {
-      const long = await fetch(`${roomy.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user.activity({ text: 'x'.repeat(10_001) })) });
+      const long = await fetch(`${roomy.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(user.activity({ text: 'x'.repeat(10_001) })),
+      });
       expect(long.status).toBe(400);
       expect(await long.text()).toContain('text is longer than 10,000 characters');
     } finally {

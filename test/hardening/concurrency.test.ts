@@ -44,7 +44,9 @@ function expectStateDocument(conversationId: string): Record<string, unknown> {
   expect(doc, `state document of ${conversationId}`).toBeDefined();
   expect(doc!.key).toBe(`webchat/conversations/${conversationId}/`);
   const stack = (doc!.value.dialogState as { dialogStack?: unknown[] } | undefined)?.dialogStack;
-  expect(Array.isArray(stack) && stack.length > 0, `dialog stack of ${conversationId}: ${JSON.stringify(doc!.value).slice(0, 300)}`).toBe(true);
+  expect(Array.isArray(stack) && stack.length > 0, `dialog stack of ${conversationId}: ${JSON.stringify(doc!.value).slice(0, 300)}`).toBe(
+    true,
+  );
   return doc!.value;
 }
 

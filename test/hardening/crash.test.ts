@@ -155,7 +155,8 @@ describe('SIGKILL under load, then restart on the same data', () => {
     // run in near lockstep, so right after LOAD_MS they may all be starting new conversations); a slow machine gets
     // up to 20 s. Then the kill, mid-load: every user has a request in flight or about to be.
     const ready = (): boolean =>
-      users.reduce((s, u) => s + u.tickets.length, 0) >= 3 && users.filter((u) => !u.filed && u.completed >= 4 && u.completed <= 9).length >= 2;
+      users.reduce((s, u) => s + u.tickets.length, 0) >= 3 &&
+      users.filter((u) => !u.filed && u.completed >= 4 && u.completed <= 9).length >= 2;
     while (Date.now() - started < LOAD_MS || (!ready() && Date.now() - started < 20_000)) {
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -173,7 +174,10 @@ describe('SIGKILL under load, then restart on the same data', () => {
         `mid-conversation at the kill: ${users.map((u) => `u${u.index}:${u.filed ? 'filed' : `turn ${u.completed}`}`).join(' ')}`,
     );
     expect(exit.signal).toBe('SIGKILL');
-    expect(users.flatMap((u) => u.errors), 'errors before the kill').toEqual([]);
+    expect(
+      users.flatMap((u) => u.errors),
+      'errors before the kill',
+    ).toEqual([]);
     // The load was real: tickets were filed before the kill, and conversations were cut mid-way.
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(new Set(acknowledged).size).toBe(acknowledged.length);
@@ -181,7 +185,9 @@ describe('SIGKILL under load, then restart on the same data', () => {
 
   it('no stored document is torn (temp files of interrupted writes are ignored)', () => {
     const check = checkStoreDocuments(dataDir);
-    console.log(`[crash] after the kill: ${check.documents} documents, ${check.journalLines} journal lines, ${check.tmpFiles.length} temp files${check.tmpFiles.length ? ` (${check.tmpFiles.slice(0, 3).join(', ')})` : ''}, ${check.other.length} other files`);
+    console.log(
+      `[crash] after the kill: ${check.documents} documents, ${check.journalLines} journal lines, ${check.tmpFiles.length} temp files${check.tmpFiles.length ? ` (${check.tmpFiles.slice(0, 3).join(', ')})` : ''}, ${check.other.length} other files`,
+    );
     expect(check.bad).toEqual([]);
     // At least one journal line or document per acknowledged ticket, plus state and transcripts.
     expect(check.documents + check.journalLines).toBeGreaterThan(acknowledged.length);
@@ -200,7 +206,9 @@ describe('SIGKILL under load, then restart on the same data', () => {
     const queue = (await res.json()) as { tickets: { id: string; userId?: string; status: string }[] };
     const ids = new Set(queue.tickets.map((t) => t.id));
     const missing = acknowledged.filter((id) => !ids.has(id));
-    console.log(`[crash] queue after restart: ${queue.tickets.length} tickets; acknowledged before the kill: ${acknowledged.length}; missing: ${missing.length}`);
+    console.log(
+      `[crash] queue after restart: ${queue.tickets.length} tickets; acknowledged before the kill: ${acknowledged.length}; missing: ${missing.length}`,
+    );
     expect(missing, 'acknowledged tickets missing from the queue').toEqual([]);
     // Nothing was acknowledged twice or invented: the queue may hold more (a ticket written but its acknowledgement
     // cut off by the kill), never fewer.
@@ -214,7 +222,9 @@ describe('SIGKILL under load, then restart on the same data', () => {
     // one saved by its last answered turn, or by the turn the kill interrupted.
     const inQuestions = (u: SimUser): boolean => !u.filed && u.completed >= 3 && u.completed <= 10;
     const candidates = [...users.filter(inQuestions), ...users.filter((u) => !u.filed && u.completed > 10)];
-    expect(candidates.length, `users mid-ticket at the kill: ${users.map((u) => `${u.filed}/${u.completed}`).join(' ')}`).toBeGreaterThan(0);
+    expect(candidates.length, `users mid-ticket at the kill: ${users.map((u) => `${u.filed}/${u.completed}`).join(' ')}`).toBeGreaterThan(
+      0,
+    );
     const u = candidates[0]!;
     const state = readStateDocument(dataDir, 'webchat', u.user.conversationId);
     expect(state, 'state document of the conversation cut mid-ticket').toBeDefined();
@@ -226,10 +236,19 @@ describe('SIGKILL under load, then restart on the same data', () => {
     expect(text).not.toMatch(WENT_WRONG);
     // "help" is answered, then the question the conversation was on is asked again.
     expect(text).toContain('I help you get back into your work or school account');
-    expect(TICKET_PROMPTS.some((p) => text.includes(p)), `a ticket question re-asked after the restart; got:\n${text}`).toBe(true);
+    expect(
+      TICKET_PROMPTS.some((p) => text.includes(p)),
+      `a ticket question re-asked after the restart; got:\n${text}`,
+    ).toBe(true);
 
     // Whatever question it was on, answering on reaches the review and the ticket goes out.
-    let turn = await user.say(text.includes('email address or sign-in name') ? `user${u.index}@contoso.com` : text.includes('What does the error message say') ? 'AADSTS50076' : 'skip');
+    let turn = await user.say(
+      text.includes('email address or sign-in name')
+        ? `user${u.index}@contoso.com`
+        : text.includes('What does the error message say')
+          ? 'AADSTS50076'
+          : 'skip',
+    );
     for (let i = 0; i < 10 && !replyTexts(turn.replies).includes(REVIEW); i += 1) {
       const last = replyTexts(turn.replies);
       turn = await user.say(last.includes('What does the error message say') ? 'AADSTS50076' : 'skip');
@@ -239,14 +258,18 @@ describe('SIGKILL under load, then restart on the same data', () => {
     const sent = await user.say('Send to the help desk');
     const id = TICKET.exec(replyTexts(sent.replies))?.[1];
     expect(id, replyTexts(sent.replies)).toBeDefined();
-    const queue = (await (await fetch(`${bot.url}/api/agent/queue`, { headers: { authorization: `Bearer ${AGENT}` } })).json()) as { tickets: { id: string }[] };
+    const queue = (await (await fetch(`${bot.url}/api/agent/queue`, { headers: { authorization: `Bearer ${AGENT}` } })).json()) as {
+      tickets: { id: string }[];
+    };
     expect(queue.tickets.map((t) => t.id)).toContain(id);
 
     // Observation, not an assertion: tickets written whose acknowledgement the kill cut off. If the conversation's
     // state was not saved either, the user is asked to review again and a second "Send" files a duplicate.
     const byConversation = new Map<string, string[]>();
     for (const t of queue.tickets) {
-      const detail = (await (await fetch(`${bot.url}/api/agent/tickets/${t.id}`, { headers: { authorization: `Bearer ${AGENT}` } })).json()) as { ticket: { conversation: { conversationId: string } } };
+      const detail = (await (
+        await fetch(`${bot.url}/api/agent/tickets/${t.id}`, { headers: { authorization: `Bearer ${AGENT}` } })
+      ).json()) as { ticket: { conversation: { conversationId: string } } };
       const key = detail.ticket.conversation.conversationId;
       byConversation.set(key, [...(byConversation.get(key) ?? []), t.id]);
     }

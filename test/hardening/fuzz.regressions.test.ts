@@ -31,12 +31,21 @@ afterAll(async () => {
  * a failed turn (the "something went wrong" message) or a reply that cannot be serialised (silence).
  */
 describe('regression: hostile activities found by the fuzzer', () => {
-  const post = async (name: string, extra: Record<string, unknown>, drop: string[] = []): Promise<{ status: number; body: string; replies: CapturedActivity[] }> => {
+  const post = async (
+    name: string,
+    extra: Record<string, unknown>,
+    drop: string[] = [],
+  ): Promise<{ status: number; body: string; replies: CapturedActivity[] }> => {
     const u = new ChannelUser(app.url, capture, `fz-kb-${name}-${Date.now().toString(36)}`);
     const activity = u.activity({ text: 'My code, text or call never arrives', ...extra });
     for (const key of drop) delete activity[key];
     const since = capture.count(u.conversationId);
-    const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(activity), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(activity),
+      signal: AbortSignal.timeout(10_000),
+    });
     return { status: res.status, body: await res.text(), replies: capture.repliesOf(u.conversationId, since) };
   };
   const refused = async (field: string, extra: Record<string, unknown>, drop: string[] = []): Promise<void> => {
@@ -47,7 +56,8 @@ describe('regression: hostile activities found by the fuzzer', () => {
   };
 
   it('entities that is not an array', () => refused('entities', { entities: 'x' }));
-  it('a mention entity without mentioned', () => refused('entities.0.mentioned', { entities: [{ type: 'mention', text: '<at>bot</at>' }] }));
+  it('a mention entity without mentioned', () =>
+    refused('entities.0.mentioned', { entities: [{ type: 'mention', text: '<at>bot</at>' }] }));
   it('no recipient', () => refused('recipient', {}, ['recipient']));
   it('no from', () => refused('from', {}, ['from']));
   it('conversationUpdate with membersAdded "x" or [null]', async () => {
@@ -79,7 +89,11 @@ describe('regression: hostile activities found by the fuzzer', () => {
     await refused('serviceUrl', { serviceUrl: `${app.url}/api/messages?x=` });
   });
   it('invokes: a Universal Action is answered with a message, any other invoke with a 400', async () => {
-    const action = await post('invoke', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'x' } } });
+    const action = await post('invoke', {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'x' } },
+    });
     expect(action.status).toBe(200);
     expect(JSON.parse(action.body)).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
     const other = await post('invoke-other', { type: 'invoke', name: 'task/fetch' });
@@ -92,7 +106,12 @@ describe('regression: hostile activities found by the fuzzer', () => {
     const body = JSON.stringify(u.activity({ text: 'My code, text or call never arrives' }))
       .replace('"conversation":{', `"conversation":{"tenantId":"t1","deep":${deep},`)
       .replace('"from":{', `"from":{"nested":[${deep}],`);
-    const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: JSON_HEADERS, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(res.status, await res.text()).toBe(200);
     const replies = capture.repliesOf(u.conversationId, 0);
     expect(replyTexts(replies)).toContain("Let's check your phone");
@@ -110,8 +129,13 @@ describe('regression: hostile activities found by the fuzzer', () => {
   });
   it('a well-formed message with every optional field still gets its answer', async () => {
     const res = await post('full', {
-      id: 'act-1', locale: 'en-GB', timestamp: new Date().toISOString(), localTimestamp: '2026-11-22T15:05:00.1234567+01:00',
-      entities: [{ type: 'clientInfo', locale: 'en-GB' }], attachments: [], channelData: { clientActivityID: 'x' },
+      id: 'act-1',
+      locale: 'en-GB',
+      timestamp: new Date().toISOString(),
+      localTimestamp: '2026-11-22T15:05:00.1234567+01:00',
+      entities: [{ type: 'clientInfo', locale: 'en-GB' }],
+      attachments: [],
+      channelData: { clientActivityID: 'x' },
     });
     expect(res.status, res.body).toBe(200);
     expect(replyTexts(res.replies)).toContain("Let's check your phone");
@@ -162,7 +186,9 @@ describe('regression: cost of long messages', () => {
     median(500);
     const short = Math.max(median(2_500), 0.5);
     const long = median(10_000);
-    console.log(`[fuzz] redact 2,500 chars: ${short.toFixed(1)} ms, 10,000 chars: ${long.toFixed(1)} ms (x${(long / short).toFixed(1)}; linear ~x4, quadratic ~x16)`);
+    console.log(
+      `[fuzz] redact 2,500 chars: ${short.toFixed(1)} ms, 10,000 chars: ${long.toFixed(1)} ms (x${(long / short).toFixed(1)}; linear ~x4, quadratic ~x16)`,
+    );
     expect(long).toBeLessThan(50);
     expect(long / short).toBeLessThan(8);
   });

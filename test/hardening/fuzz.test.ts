@@ -81,7 +81,12 @@ describe(`fuzzing every public surface (seed ${SEED})`, () => {
 
     expect(outcomes.filter((o) => o.c.surface === 'messages').reduce((s, o) => s + o.statuses.length, 0)).toBeGreaterThanOrEqual(1000);
     expect(requests).toBeGreaterThanOrEqual(1500);
-    expect(failed.map((o) => `#${o.c.n} [${o.c.tags.join(',')}] ${o.c.method} ${typeof o.c.path === 'string' ? o.c.path.slice(0, 80) : '(dynamic)'} -> ${o.statuses.join(',')}: ${o.violations.join('; ')}`)).toEqual([]);
+    expect(
+      failed.map(
+        (o) =>
+          `#${o.c.n} [${o.c.tags.join(',')}] ${o.c.method} ${typeof o.c.path === 'string' ? o.c.path.slice(0, 80) : '(dynamic)'} -> ${o.statuses.join(',')}: ${o.violations.join('; ')}`,
+      ),
+    ).toEqual([]);
   });
 
   it('afterwards: the server is healthy, a conversation works, documents parse, prototypes are clean', async () => {

@@ -19,7 +19,11 @@ const MAX_BODY = 4096;
 
 let bot: SpawnedBot;
 /** A server for each group of attacks, so one that takes the process down cannot hide the next; started together. */
-const bots: Record<'bodies' | 'nesting' | 'sockets', Promise<SpawnedBot> | undefined> = { bodies: undefined, nesting: undefined, sockets: undefined };
+const bots: Record<'bodies' | 'nesting' | 'sockets', Promise<SpawnedBot> | undefined> = {
+  bodies: undefined,
+  nesting: undefined,
+  sockets: undefined,
+};
 
 beforeAll(() => {
   bots.bodies = startBot({});
@@ -40,17 +44,20 @@ function withBot(name: keyof typeof bots): void {
 }
 
 async function startBot(env: Record<string, string>): Promise<SpawnedBot> {
-  return spawnBot({
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    DATA_DIR: tempDir('mfa-door-'),
-    LOG_LEVEL: 'info',
-    MAX_BODY_BYTES: String(MAX_BODY),
-    REQUEST_TIMEOUT_SECONDS: '2',
-    AGENT_TOKENS: `alice:${AGENT}`,
-    ADMIN_TOKENS: `carol:${ADMIN}`,
-    ...env,
-  }, { readyTimeoutMs: 60_000 });
+  return spawnBot(
+    {
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      DATA_DIR: tempDir('mfa-door-'),
+      LOG_LEVEL: 'info',
+      MAX_BODY_BYTES: String(MAX_BODY),
+      REQUEST_TIMEOUT_SECONDS: '2',
+      AGENT_TOKENS: `alice:${AGENT}`,
+      ADMIN_TOKENS: `carol:${ADMIN}`,
+      ...env,
+    },
+    { readyTimeoutMs: 60_000 },
+  );
 }
 
 interface RawAnswer {
@@ -62,13 +69,23 @@ interface RawAnswer {
 function request(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<RawAnswer> {
   const { hostname, port } = new URL(bot.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, method, path, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) }, timeout: 10_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: hostname,
+        port,
+        method,
+        path,
+        headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+        timeout: 10_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
     req.on('error', reject);
     req.end(body);
@@ -83,7 +100,11 @@ async function expectAlive(after: string): Promise<void> {
 }
 
 async function startConversation(): Promise<{ conversationId: string; token: string; streamUrl: string }> {
-  const res = await fetch(`${bot.url}/directline/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'u_door' } }) });
+  const res = await fetch(`${bot.url}/directline/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: { id: 'u_door' } }),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { conversationId: string; token: string; streamUrl: string };
 }
@@ -124,9 +145,12 @@ describe('bodies that cannot be decoded', () => {
   it('get a 4xx with a reason on every route, and the process stays up', async () => {
     for (const route of ROUTES) {
       for (const { name, encoding, body } of UNDECODABLE) {
-        const answer = await request(route.method, route.path, { 'content-type': 'application/json', 'content-encoding': encoding, ...route.headers }, body).catch(
-          (err: Error) => ({ status: 0, body: err.message }),
-        );
+        const answer = await request(
+          route.method,
+          route.path,
+          { 'content-type': 'application/json', 'content-encoding': encoding, ...route.headers },
+          body,
+        ).catch((err: Error) => ({ status: 0, body: err.message }));
         const what = `${route.method} ${route.path} with ${name}`;
         expect(answer.status, `${what}: ${answer.body}`).toBeGreaterThanOrEqual(400);
         expect(answer.status, `${what}: ${answer.body}`).toBeLessThan(500);
@@ -135,7 +159,12 @@ describe('bodies that cannot be decoded', () => {
       }
     }
     // A well-formed compressed body is still read.
-    const ok = await request('POST', '/directline/tokens/generate', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(json({ user: { id: 'u_gz' } })));
+    const ok = await request(
+      'POST',
+      '/directline/tokens/generate',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      gzipSync(json({ user: { id: 'u_gz' } })),
+    );
     expect(ok.status).toBe(200);
   }, 60_000);
 });
@@ -146,7 +175,12 @@ describe('deeply nested JSON', () => {
     const deep = nested(8_000);
     const conversation = await startConversation();
     const auth = { authorization: `Bearer ${conversation.token}`, 'content-type': 'application/json' };
-    const post = await request('POST', `/directline/conversations/${conversation.conversationId}/activities`, auth, withRaw({ type: 'message', text: 'hi', channelData: '$' }, deep));
+    const post = await request(
+      'POST',
+      `/directline/conversations/${conversation.conversationId}/activities`,
+      auth,
+      withRaw({ type: 'message', text: 'hi', channelData: '$' }, deep),
+    );
     expect(post.status, post.body).toBe(400);
     expect(post.body).toMatch(/nest/i);
 
@@ -164,16 +198,48 @@ describe('deeply nested JSON', () => {
     expect(listed.status).toBe(200);
 
     const bodies: [string, string, unknown][] = [
-      ['POST', '/api/messages', { type: 'message', channelId: 'webchat', serviceUrl: bot.url, conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'b' }, channelData: '$' }],
-      ['POST', '/api/messages', { type: 'message', channelId: 'webchat', serviceUrl: bot.url, conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'b' }, value: '$' }],
+      [
+        'POST',
+        '/api/messages',
+        {
+          type: 'message',
+          channelId: 'webchat',
+          serviceUrl: bot.url,
+          conversation: { id: 'c' },
+          from: { id: 'u' },
+          recipient: { id: 'b' },
+          channelData: '$',
+        },
+      ],
+      [
+        'POST',
+        '/api/messages',
+        {
+          type: 'message',
+          channelId: 'webchat',
+          serviceUrl: bot.url,
+          conversation: { id: 'c' },
+          from: { id: 'u' },
+          recipient: { id: 'b' },
+          value: '$',
+        },
+      ],
       ['POST', `/v3/conversations/${conversation.conversationId}/activities`, { type: 'message', text: 'x', channelData: '$' }],
       ['POST', '/directline/tokens/generate', { user: { id: 'u', extra: '$' } }],
       ['POST', `/directline/conversations/${conversation.conversationId}/activities`, { type: 'message', text: 'x', value: '$' }],
       ['POST', '/api/agent/tickets/T-1/messages', { text: 'x', more: '$' }],
     ];
     for (const [method, path, body] of bodies) {
-      const headers = { 'content-type': 'application/json', authorization: path.startsWith('/api/agent') ? `Bearer ${AGENT}` : `Bearer ${conversation.token}` };
-      const answer = await request(method, path, headers, withRaw(body, path.includes('/activities') && 'value' in (body as object) ? nested(100) : deep));
+      const headers = {
+        'content-type': 'application/json',
+        authorization: path.startsWith('/api/agent') ? `Bearer ${AGENT}` : `Bearer ${conversation.token}`,
+      };
+      const answer = await request(
+        method,
+        path,
+        headers,
+        withRaw(body, path.includes('/activities') && 'value' in (body as object) ? nested(100) : deep),
+      );
       expect(answer.status, `${method} ${path}: ${answer.body}`).toBeGreaterThanOrEqual(400);
       expect(answer.status, `${method} ${path}: ${answer.body}`).toBeLessThan(500);
       await expectAlive(`${method} ${path} nested`);
@@ -215,7 +281,13 @@ describe('sockets', () => {
   withBot('sockets');
   it('refuses every stray upgrade and frees its socket', async () => {
     const before = openDescriptors();
-    const paths = ['/nope', '/api/messages', '/directline/conversations/x/activities', '/directline/conversations/%E0%A4%A/stream', '/healthz?x=1'];
+    const paths = [
+      '/nope',
+      '/api/messages',
+      '/directline/conversations/x/activities',
+      '/directline/conversations/%E0%A4%A/stream',
+      '/healthz?x=1',
+    ];
     const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => upgrade(paths[i % paths.length]!)));
     for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
     await new Promise((r) => setTimeout(r, 500));

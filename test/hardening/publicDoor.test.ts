@@ -20,7 +20,15 @@ const AGENT = 'door-agent-4c8e1a7f3b9d2e6a0c5f';
 const ADMIN = 'door-admin-9e2b6d1f8a3c7e4b0d5a';
 
 function config(extra: Record<string, string> = {}) {
-  return loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir('mfa-door-'), LOG_LEVEL: 'silent', AGENT_TOKENS: `alice:${AGENT}`, ADMIN_TOKENS: `carol:${ADMIN}`, ...extra });
+  return loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: tempDir('mfa-door-'),
+    LOG_LEVEL: 'silent',
+    AGENT_TOKENS: `alice:${AGENT}`,
+    ADMIN_TOKENS: `carol:${ADMIN}`,
+    ...extra,
+  });
 }
 
 interface Started {
@@ -29,14 +37,24 @@ interface Started {
   streamUrl: string;
 }
 
-async function dl(app: App, method: string, route: string, { token, body, client }: { token?: string; body?: unknown; client?: string } = {}) {
+async function dl(
+  app: App,
+  method: string,
+  route: string,
+  { token, body, client }: { token?: string; body?: unknown; client?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (client) headers['x-forwarded-for'] = client;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(app.url + route, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any,
+  };
 }
 
 async function startConversation(app: App, userId: string, client?: string): Promise<Started> {
@@ -72,7 +90,11 @@ describe('the local Direct Line with its connector', () => {
     await waitForLog(app, victim, (t) => t.some((x) => /welcome|sign-in/i.test(x)));
     const before = await logOf(app, victim);
     const base = `/v3/conversations/${victim.conversationId}`;
-    const phish = { type: 'message', from: { id: 'helpdesk-bot', role: 'bot' }, text: 'Your account is locked: [verify here](https://evil.example/login)' };
+    const phish = {
+      type: 'message',
+      from: { id: 'helpdesk-bot', role: 'bot' },
+      text: 'Your account is locked: [verify here](https://evil.example/login)',
+    };
     for (const token of [undefined, victim.token, 'made-up-token']) {
       expect((await dl(app, 'POST', `${base}/activities`, { token, body: phish })).status).toBe(401);
       expect((await dl(app, 'POST', `${base}/activities/${before[0]!.id}`, { token, body: phish })).status).toBe(401);
@@ -102,11 +124,18 @@ describe('the local Direct Line with its connector', () => {
       text: 'please reset MFA for ceo@contoso.com too',
     };
     for (const authorization of [undefined, `Bearer ${victim.token}`, 'Bearer eyJhbGciOiJub25lIn0.e30.']) {
-      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(forged) });
+      const res = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(forged),
+      });
       expect(res.status).toBe(401);
     }
     // Through the channel, a client cannot pick its user id either: the conversation's user is bound.
-    const spoof = await dl(app, 'POST', `/directline/conversations/${victim.conversationId}/activities`, { token: victim.token, body: { type: 'message', from: { id: 'ceo@contoso.com' }, text: 'hello' } });
+    const spoof = await dl(app, 'POST', `/directline/conversations/${victim.conversationId}/activities`, {
+      token: victim.token,
+      body: { type: 'message', from: { id: 'ceo@contoso.com' }, text: 'hello' },
+    });
     expect(spoof.status).toBe(200);
     const log = await logOf(app, victim);
     expect(log.find((a) => a.text === 'hello')?.from.id).toBe('u_victim2');
@@ -118,13 +147,20 @@ describe('the local Direct Line with its connector', () => {
     await waitForLog(app, visitor, (t) => t.some((x) => /welcome|sign-in/i.test(x)));
     await new Promise((r) => setTimeout(r, 100));
     expect(await app.transcripts.get(visitor.conversationId)).toBeUndefined();
-    const said = await dl(app, 'POST', `/directline/conversations/${visitor.conversationId}/activities`, { token: visitor.token, body: { type: 'message', text: 'my code never arrives' } });
+    const said = await dl(app, 'POST', `/directline/conversations/${visitor.conversationId}/activities`, {
+      token: visitor.token,
+      body: { type: 'message', text: 'my code never arrives' },
+    });
     expect(said.status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     const stored = await app.transcripts.get(visitor.conversationId);
     // The join and the greeting are kept, in order, before the user's first message.
     const firstMessage = stored!.entries.findIndex((e) => e.role === 'user' && e.type === 'message');
-    expect(stored!.entries.slice(0, firstMessage).map((e) => `${e.role}:${e.type}`)).toEqual(['user:conversationUpdate', 'bot:message', 'bot:message']);
+    expect(stored!.entries.slice(0, firstMessage).map((e) => `${e.role}:${e.type}`)).toEqual([
+      'user:conversationUpdate',
+      'bot:message',
+      'bot:message',
+    ]);
     expect(stored!.entries[firstMessage]?.text).toBe('my code never arrives');
   });
 
@@ -133,7 +169,9 @@ describe('the local Direct Line with its connector', () => {
     const refreshed = await dl(app, 'POST', '/directline/tokens/refresh', { token: mine.token });
     expect(refreshed.status).toBe(200);
     expect((await dl(app, 'GET', `/directline/conversations/${mine.conversationId}/activities`, { token: mine.token })).status).toBe(403);
-    expect((await dl(app, 'GET', `/directline/conversations/${mine.conversationId}/activities`, { token: refreshed.json.token })).status).toBe(200);
+    expect(
+      (await dl(app, 'GET', `/directline/conversations/${mine.conversationId}/activities`, { token: refreshed.json.token })).status,
+    ).toBe(200);
     const other = await startConversation(app, 'u_other', '203.0.113.15');
     const foreign = await dl(app, 'GET', `/directline/conversations/${other.conversationId}/activities`, { token: refreshed.json.token });
     const unknown = await dl(app, 'GET', '/directline/conversations/does-not-exist/activities', { token: refreshed.json.token });
@@ -145,11 +183,20 @@ describe('the local Direct Line with its connector', () => {
   it('builds stream URLs from its own address, never from the Host header', async () => {
     const { port } = new URL(app.url);
     const answer = await new Promise<string>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/directline/conversations', headers: { host: 'evil.example', 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.16' } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve(text));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/directline/conversations',
+          headers: { host: 'evil.example', 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.16' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(text));
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -161,7 +208,10 @@ describe('the local Direct Line with its connector', () => {
     const generated = await dl(app, 'POST', '/directline/tokens/generate', { body: {}, client: '203.0.113.17' });
     const started = await dl(app, 'POST', '/directline/conversations', { token: generated.json.token });
     const conversationId = started.json.conversationId as string;
-    await dl(app, 'POST', `/directline/conversations/${conversationId}/activities`, { token: generated.json.token, body: { type: 'message', text: 'hi' } });
+    await dl(app, 'POST', `/directline/conversations/${conversationId}/activities`, {
+      token: generated.json.token,
+      body: { type: 'message', text: 'hi' },
+    });
     const answers = [
       generated,
       started,
@@ -188,13 +238,20 @@ describe('room on the local Direct Line', () => {
 
   it("caps live conversations per client and never evicts someone's active one to make room", async () => {
     const victim = await startConversation(app, 'u_victim3', '203.0.113.12');
-    await dl(app, 'POST', `/directline/conversations/${victim.conversationId}/activities`, { token: victim.token, body: { type: 'message', text: 'hi' } });
+    await dl(app, 'POST', `/directline/conversations/${victim.conversationId}/activities`, {
+      token: victim.token,
+      body: { type: 'message', text: 'hi' },
+    });
     // One address: its conversations in use count against its cap; one it opened and left is the first to go.
     const mine: Started[] = [];
-    for (let i = 0; i < 4; i += 1) mine.push((await dl(app, 'POST', '/directline/conversations', { body: {}, client: '198.51.100.1' })).json);
+    for (let i = 0; i < 4; i += 1)
+      mine.push((await dl(app, 'POST', '/directline/conversations', { body: {}, client: '198.51.100.1' })).json);
     const left = (await dl(app, 'POST', '/directline/conversations', { body: {}, client: '198.51.100.1' })).json as Started;
-    expect((await dl(app, 'GET', `/directline/conversations/${mine[0]!.conversationId}/activities`, { token: mine[0]!.token })).status).toBe(403);
-    for (const c of [...mine.slice(1), left]) expect((await dl(app, 'GET', `/directline/conversations/${c.conversationId}/activities`, { token: c.token })).status).toBe(200);
+    expect(
+      (await dl(app, 'GET', `/directline/conversations/${mine[0]!.conversationId}/activities`, { token: mine[0]!.token })).status,
+    ).toBe(403);
+    for (const c of [...mine.slice(1), left])
+      expect((await dl(app, 'GET', `/directline/conversations/${c.conversationId}/activities`, { token: c.token })).status).toBe(200);
     const refused = await dl(app, 'POST', '/directline/conversations', { body: {}, client: '198.51.100.1' });
     expect(refused.status).toBe(429);
     expect(refused.json.error.message).toMatch(/too many open conversations/i);
@@ -204,7 +261,8 @@ describe('room on the local Direct Line', () => {
       const client = `198.51.100.${10 + i}`;
       const started = await dl(app, 'POST', '/directline/conversations', { body: {}, client });
       crowd.push(started.status);
-      if (started.status === 201) await dl(app, 'GET', `/directline/conversations/${started.json.conversationId}/activities`, { token: started.json.token, client });
+      if (started.status === 201)
+        await dl(app, 'GET', `/directline/conversations/${started.json.conversationId}/activities`, { token: started.json.token, client });
     }
     expect(crowd).toContain(503);
     expect(crowd.filter((s) => s !== 201 && s !== 503)).toEqual([]);
@@ -257,7 +315,15 @@ describe('where replies may go (anonymous mode, no local Direct Line)', () => {
       const res = await fetch(`${app.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl, conversation: { id: `ssrf-${i}` }, from: { id: 'u' }, recipient: { id: 'b' }, text: 'hello' }),
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'emulator',
+          serviceUrl,
+          conversation: { id: `ssrf-${i}` },
+          from: { id: 'u' },
+          recipient: { id: 'b' },
+          text: 'hello',
+        }),
       });
       expect(res.status, serviceUrl).toBe(400);
       expect(await res.text()).toContain('serviceUrl');
@@ -276,7 +342,14 @@ describe('where replies may go (anonymous mode, no local Direct Line)', () => {
       const res = await fetch(`${app.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'typing', channelId: 'emulator', serviceUrl: capture.url, conversation: { id: `flood-${i}` }, from: { id: 'u' }, recipient: { id: 'b' } }),
+        body: JSON.stringify({
+          type: 'typing',
+          channelId: 'emulator',
+          serviceUrl: capture.url,
+          conversation: { id: `flood-${i}` },
+          from: { id: 'u' },
+          recipient: { id: 'b' },
+        }),
       });
       statuses.push(res.status);
     }
@@ -287,7 +360,9 @@ describe('where replies may go (anonymous mode, no local Direct Line)', () => {
 describe('authentication failures', () => {
   let app: App;
   beforeAll(async () => {
-    app = await startApp(config({ LOCAL_DIRECTLINE: 'false', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '20', RATE_LIMIT_CLIENT_PER_MINUTE: '600' }));
+    app = await startApp(
+      config({ LOCAL_DIRECTLINE: 'false', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '20', RATE_LIMIT_CLIENT_PER_MINUTE: '600' }),
+    );
   });
   afterAll(async () => app?.close());
 
@@ -305,15 +380,27 @@ describe('authentication failures', () => {
   });
 
   it('are counted per client address, which comes from X-Forwarded-For only behind a trusted proxy', async () => {
-    const wrong = (client: string) => fetch(`${app.url}/api/agent/me`, { headers: { authorization: 'Bearer nope-0123456789abcdef', 'x-forwarded-for': client } });
+    const wrong = (client: string) =>
+      fetch(`${app.url}/api/agent/me`, { headers: { authorization: 'Bearer nope-0123456789abcdef', 'x-forwarded-for': client } });
     // Not trusted here: every "client" is the socket's own address, whose bucket the test above emptied.
     expect((await wrong('192.0.2.1')).status).toBe(429);
-    const behindProxy = await startApp(config({ LOCAL_DIRECTLINE: 'false', TRUST_PROXY: 'loopback', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' }));
+    const behindProxy = await startApp(
+      config({ LOCAL_DIRECTLINE: 'false', TRUST_PROXY: 'loopback', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' }),
+    );
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await fetch(`${behindProxy.url}/api/agent/me`, { headers: { authorization: 'Bearer nope-0123456789abcdef', 'x-forwarded-for': '192.0.2.1' } })).status);
+      for (let i = 0; i < 4; i += 1)
+        statuses.push(
+          (
+            await fetch(`${behindProxy.url}/api/agent/me`, {
+              headers: { authorization: 'Bearer nope-0123456789abcdef', 'x-forwarded-for': '192.0.2.1' },
+            })
+          ).status,
+        );
       expect(statuses).toEqual([401, 401, 401, 429]);
-      const other = await fetch(`${behindProxy.url}/api/agent/me`, { headers: { authorization: 'Bearer nope-0123456789abcdef', 'x-forwarded-for': '192.0.2.2' } });
+      const other = await fetch(`${behindProxy.url}/api/agent/me`, {
+        headers: { authorization: 'Bearer nope-0123456789abcdef', 'x-forwarded-for': '192.0.2.2' },
+      });
       expect(other.status).toBe(401);
     } finally {
       await behindProxy.close();
@@ -347,7 +434,13 @@ describe('logs', () => {
     const logger = createLogger('info', sink);
     const secret = 'Bearer s3cr3t-t0ken-abcdef0123456789';
     // What restify's "error in formatter" warning logs: the whole request.
-    logger.warn({ req: { method: 'GET', url: '/x', rawHeaders: ['Host', 'bot', 'Authorization', secret], headers: { authorization: secret } }, err: new Error(`failed with ${secret}`) }, 'error in formatter');
+    logger.warn(
+      {
+        req: { method: 'GET', url: '/x', rawHeaders: ['Host', 'bot', 'Authorization', secret], headers: { authorization: secret } },
+        err: new Error(`failed with ${secret}`),
+      },
+      'error in formatter',
+    );
     logger.info({ headers: { Authorization: secret, cookie: 'a=b' }, nested: { deeper: { authorization: secret } } }, 'other');
     const all = lines.join('');
     expect(all).not.toContain('s3cr3t');
@@ -357,10 +450,22 @@ describe('logs', () => {
 
 describe('CSV export', () => {
   it('neutralises a cell that starts with a line break and a formula', async () => {
-    const conversation = { conversationId: 'c1', channelId: 'webchat', userId: 'u', outcome: 'resolved', branch: null, rating: null, startedAt: '', lastActivityAt: '' };
+    const conversation = {
+      conversationId: 'c1',
+      channelId: 'webchat',
+      userId: 'u',
+      outcome: 'resolved',
+      branch: null,
+      rating: null,
+      startedAt: '',
+      lastActivityAt: '',
+    };
     const store = {
       search: async () => ({ total: 1, items: [conversation] }),
-      get: async () => ({ conversation, entries: [{ seq: 1, at: '2026-01-01T00:00:00Z', role: 'user', type: 'message', text: '\n=HYPERLINK("http://evil.example","x")' }] }),
+      get: async () => ({
+        conversation,
+        entries: [{ seq: 1, at: '2026-01-01T00:00:00Z', role: 'user', type: 'message', text: '\n=HYPERLINK("http://evil.example","x")' }],
+      }),
     } as unknown as TranscriptStore;
     const csv = await exportCsv(store, {}, new Date());
     expect(csv).toContain(`"'\n=HYPERLINK`);

@@ -4,12 +4,21 @@ import { createRequire } from 'node:module';
  * Checks Adaptive Cards with Microsoft's own `adaptivecards` SDK, at the version Teams renders for bots (1.5).
  * The SDK's ESM build imports without file extensions, so Node loads its UMD bundle; parsing needs no DOM.
  */
-interface AcVersion { toString(): string }
-interface AcContext { eventCount: number; getEventAt(i: number): { message: string } }
+interface AcVersion {
+  toString(): string;
+}
+interface AcContext {
+  eventCount: number;
+  getEventAt(i: number): { message: string };
+}
 interface AcLib {
   Versions: { v1_5: AcVersion };
   SerializationContext: new (target?: AcVersion) => AcContext;
-  AdaptiveCard: new () => { parse(json: unknown, ctx: AcContext): void; toJSON(): unknown; validateProperties(): { validationEvents: { message: string }[] } };
+  AdaptiveCard: new () => {
+    parse(json: unknown, ctx: AcContext): void;
+    toJSON(): unknown;
+    validateProperties(): { validationEvents: { message: string }[] };
+  };
 }
 const ac = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as AcLib;
 
@@ -23,7 +32,9 @@ const HOST_EXTENSIONS = new Set(['msteams']);
 function leaves(value: unknown, at = '', skipHostExtensions = true): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${at}[${i}]`, false));
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => (skipHostExtensions && at === '' && HOST_EXTENSIONS.has(k) ? [] : leaves(v, `${at}.${k}`, false)));
+    return Object.entries(value).flatMap(([k, v]) =>
+      skipHostExtensions && at === '' && HOST_EXTENSIONS.has(k) ? [] : leaves(v, `${at}.${k}`, false),
+    );
   }
   return [`${at} = ${JSON.stringify(value)}`];
 }
@@ -36,7 +47,8 @@ function leaves(value: unknown, at = '', skipHostExtensions = true): string[] {
 export function cardProblems(json: unknown): string[] {
   const problems: string[] = [];
   const version = (json as { version?: unknown }).version;
-  if (typeof version !== 'string' || Number(version) > Number(TEAMS_CARD_VERSION)) problems.push(`version ${String(version)} is not <= ${TEAMS_CARD_VERSION}`);
+  if (typeof version !== 'string' || Number(version) > Number(TEAMS_CARD_VERSION))
+    problems.push(`version ${String(version)} is not <= ${TEAMS_CARD_VERSION}`);
   const ctx = new ac.SerializationContext(ac.Versions.v1_5);
   const card = new ac.AdaptiveCard();
   card.parse(json, ctx);

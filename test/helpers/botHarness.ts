@@ -116,7 +116,13 @@ export async function createHarness(
     return adapter.activeQueue.splice(0);
   };
   const join = (): Promise<Partial<Activity>[]> =>
-    say({ type: 'conversationUpdate', membersAdded: [{ id: 'user1', name: 'User' }, { id: 'bot', name: 'Bot' }] });
+    say({
+      type: 'conversationUpdate',
+      membersAdded: [
+        { id: 'user1', name: 'User' },
+        { id: 'bot', name: 'Bot' },
+      ],
+    });
   return { adapter, outcomes, tickets, handoff, pushed, signalled, tree, say, join };
 }
 
@@ -126,7 +132,9 @@ export const CORRELATION = '9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d';
 export async function fileTicket(h: Harness): Promise<void> {
   await h.say('alex@contoso.com');
   await h.say('The verification code never arrives on my phone');
-  await h.say(`Error Code: 50076\nRequest Id: 5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70\nCorrelation Id: ${CORRELATION}\nTimestamp: 2026-11-22T13:05:10Z`);
+  await h.say(
+    `Error Code: 50076\nRequest Id: 5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70\nCorrelation Id: ${CORRELATION}\nTimestamp: 2026-11-22T13:05:10Z`,
+  );
   let replies = await h.say('skip');
   for (let i = 0; i < 3 && !textsOf(replies).includes('Is everything right?'); i += 1) replies = await h.say('skip');
   expect(textsOf(replies)).toContain('Is everything right?');

@@ -117,7 +117,10 @@ export class CaptureServer {
 
   /** The conversation's replies (activities) from its `since`-th on. */
   repliesOf(conversationId: string, since = 0): CapturedActivity[] {
-    return this.replies.filter((r) => r.conversationId === conversationId).slice(since).map((r) => r.activity);
+    return this.replies
+      .filter((r) => r.conversationId === conversationId)
+      .slice(since)
+      .map((r) => r.activity);
   }
 
   /** Every reply whose text contains the fragment, across all conversations. */
@@ -141,13 +144,18 @@ export class CaptureServer {
       if (done(got)) return got;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`capture: timed out after ${timeoutMs} ms waiting for ${conversationId}; got ${JSON.stringify(got.map((a) => a.text ?? a.name ?? a.type))}`);
+        throw new Error(
+          `capture: timed out after ${timeoutMs} ms waiting for ${conversationId}; got ${JSON.stringify(got.map((a) => a.text ?? a.name ?? a.type))}`,
+        );
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.waiters.delete(wake);
-          resolve();
-        }, Math.min(left, 250));
+        const timer = setTimeout(
+          () => {
+            this.waiters.delete(wake);
+            resolve();
+          },
+          Math.min(left, 250),
+        );
         const wake = (): void => {
           clearTimeout(timer);
           resolve();
@@ -200,7 +208,12 @@ export async function postRaw(
   { method = 'POST', timeoutMs = 15_000 }: { method?: string; timeoutMs?: number } = {},
 ): Promise<PostResult> {
   const started = Date.now();
-  const res = await fetch(url, { method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: Buffer.isBuffer(body) ? new Uint8Array(body) : body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await res.text();
   return { status: res.status, body: text, ms: Date.now() - started };
 }

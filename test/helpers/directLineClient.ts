@@ -54,7 +54,8 @@ export class DirectLineUser {
     for (;;) {
       const at = this.pending.findIndex(match);
       if (at >= 0) return this.pending.splice(0, at + 1);
-      if (Date.now() > deadline) throw new Error(`timed out waiting; got ${JSON.stringify(this.pending.map((a) => a.text ?? a.name ?? a.type))}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting; got ${JSON.stringify(this.pending.map((a) => a.text ?? a.name ?? a.type))}`);
       await this.poll();
       await new Promise((r) => setTimeout(r, 40));
     }

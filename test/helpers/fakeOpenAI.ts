@@ -76,7 +76,13 @@ export async function startFakeOpenAI(responder?: Responder): Promise<FakeOpenAI
         } catch {
           data = { unparsed: user };
         }
-        const received: ReceivedRequest = { path: req.url ?? '', headers: req.headers, body, task: body.response_format?.json_schema?.name ?? '', data };
+        const received: ReceivedRequest = {
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+          task: body.response_format?.json_schema?.name ?? '',
+          data,
+        };
         requests.push(received);
         const reply = queued.shift() ?? (await respond(received));
         if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
@@ -107,7 +113,12 @@ export async function startFakeOpenAI(responder?: Responder): Promise<FakeOpenAI
 }
 
 /** A route reply as the model would send it. */
-export const routeReply = (nodeId: string | null, confidence = 0.9, kind: 'problem' | 'question' | 'unclear' = 'problem', fields: Record<string, string | null> = {}) => ({
+export const routeReply = (
+  nodeId: string | null,
+  confidence = 0.9,
+  kind: 'problem' | 'question' | 'unclear' = 'problem',
+  fields: Record<string, string | null> = {},
+) => ({
   json: {
     kind,
     node_id: nodeId,

@@ -52,7 +52,9 @@ export class TestSchema {
   /** DELETE rather than TRUNCATE: on a few rows it is much faster, and it leaves the identity counters alone. */
   async clear(): Promise<void> {
     const db = this.opened[0]!;
-    await db.query(`DELETE FROM ${db.table('bot_state')}; DELETE FROM ${db.table('tickets')}; DELETE FROM ${db.table('transcript_conversations')}`);
+    await db.query(
+      `DELETE FROM ${db.table('bot_state')}; DELETE FROM ${db.table('tickets')}; DELETE FROM ${db.table('transcript_conversations')}`,
+    );
   }
 
   async drop(): Promise<void> {

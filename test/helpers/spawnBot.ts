@@ -34,14 +34,25 @@ export interface SpawnedBot {
  * "bot listening" JSON log line appears (LOG_LEVEL must be info or lower). Rejects if it exits first or does
  * not get ready within `readyTimeoutMs`.
  */
-export async function spawnBot(env: Record<string, string>, { readyTimeoutMs = 30_000 }: { readyTimeoutMs?: number } = {}): Promise<SpawnedBot> {
+export async function spawnBot(
+  env: Record<string, string>,
+  { readyTimeoutMs = 30_000 }: { readyTimeoutMs?: number } = {},
+): Promise<SpawnedBot> {
   const root = projectRoot();
   const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     // No inherited .env surprises: main.ts loads .env but variables set here win.
     // Blank, not absent: main.ts loads .env without overriding variables already set, and a developer's .env
     // must not point a test bot at a real model or database.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', DATABASE_URL: '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      DATABASE_URL: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -151,7 +162,12 @@ export function checkStoreDocuments(dataDir: string): StoreCheck {
     result.documents += 1;
     try {
       const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-      const ok = typeof doc === 'object' && doc !== null && !Array.isArray(doc) && typeof (doc as { key?: unknown }).key === 'string' && 'value' in doc;
+      const ok =
+        typeof doc === 'object' &&
+        doc !== null &&
+        !Array.isArray(doc) &&
+        typeof (doc as { key?: unknown }).key === 'string' &&
+        'value' in doc;
       if (!ok && !isLegacyCollection(file)) result.bad.push({ file, error: 'not a { key, value } document' });
     } catch (err) {
       result.bad.push({ file, error: (err as Error).message });
@@ -169,13 +185,22 @@ function isLegacyCollection(file: string): boolean {
  * The bot's conversation-state document for a conversation, if it has been written: the journal's latest line
  * for its key when there is one (the documents catch up at compaction), else its document.
  */
-export function readStateDocument(dataDir: string, channelId: string, conversationId: string): { key: string; value: Record<string, unknown> } | undefined {
+export function readStateDocument(
+  dataDir: string,
+  channelId: string,
+  conversationId: string,
+): { key: string; value: Record<string, unknown> } | undefined {
   const key = `${channelId}/conversations/${conversationId}/`;
   const dir = path.join(dataDir, 'state');
   // undefined: not in any journal; null: deleted since the documents were written.
   let journaled: { key: string; value: Record<string, unknown> } | null | undefined;
   const journals = path.join(dir, 'journal');
-  const names = fs.existsSync(journals) ? fs.readdirSync(journals).filter((n) => n.endsWith('.jsonl')).sort() : [];
+  const names = fs.existsSync(journals)
+    ? fs
+        .readdirSync(journals)
+        .filter((n) => n.endsWith('.jsonl'))
+        .sort()
+    : [];
   for (const name of names) {
     for (const line of fs.readFileSync(path.join(journals, name), 'utf8').split('\n')) {
       if (!line.includes(JSON.stringify(key))) continue;
@@ -191,7 +216,10 @@ export function readStateDocument(dataDir: string, channelId: string, conversati
   if (journaled !== undefined) return journaled ?? undefined;
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
-    const doc = JSON.parse(fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')) as { key: string; value: Record<string, unknown> };
+    const doc = JSON.parse(fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')) as {
+      key: string;
+      value: Record<string, unknown>;
+    };
     if (doc.key === key) return doc;
   }
   return undefined;

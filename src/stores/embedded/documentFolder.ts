@@ -101,7 +101,9 @@ export class DocumentFolder<T> {
     const found = new Map<string, T>();
     for (const shard of (await readdir(this.dir)).filter((s) => /^[0-9a-f]{2}$/.test(s))) {
       const files = (await readdir(path.join(this.dir, shard))).filter((f) => f.endsWith('.json'));
-      const docs = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(this.dir, shard, f), 'utf8')) as { key: string; value: T }));
+      const docs = await Promise.all(
+        files.map(async (f) => JSON.parse(await readFile(path.join(this.dir, shard, f), 'utf8')) as { key: string; value: T }),
+      );
       for (const doc of docs) found.set(doc.key, doc.value);
     }
     for (const [key, entry] of this.recent) {
@@ -135,7 +137,8 @@ export class DocumentFolder<T> {
     const batch = this.batch;
     this.batch = new Map();
     this.batchWritten = undefined;
-    const lines = [...batch].map(([key, e]) => JSON.stringify(e.deleted ? { key, deleted: true } : { key, value: e.value })).join('\n') + '\n';
+    const lines =
+      [...batch].map(([key, e]) => JSON.stringify(e.deleted ? { key, deleted: true } : { key, value: e.value })).join('\n') + '\n';
     const written = this.chain.then(async () => {
       const bytes = Buffer.from(lines, 'utf8');
       await appendAll(this.journal.fd, bytes);
@@ -174,9 +177,10 @@ export class DocumentFolder<T> {
     const worker = async (): Promise<void> => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [key, entry] = next;
-        if (entry.deleted) await unlink(this.fileOf(key)).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        });
+        if (entry.deleted)
+          await unlink(this.fileOf(key)).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== 'ENOENT') throw err;
+          });
         else await new TextFile(this.fileOf(key)).write(JSON.stringify({ key, value: entry.value }));
         if (this.recent.get(key) === entry) this.recent.delete(key);
       }
@@ -217,7 +221,7 @@ function closeJournal(journal: Journal): Promise<void> {
 
 /** write() may take less than it was given (a full disk, a signal): loop until every byte is in. */
 async function appendAll(fd: number, bytes: Buffer): Promise<void> {
-  for (let done = 0; done < bytes.length; ) done += (await write(fd, bytes, done, bytes.length - done)).bytesWritten;
+  for (let done = 0; done < bytes.length;) done += (await write(fd, bytes, done, bytes.length - done)).bytesWritten;
 }
 
 async function listJournals(dir: string): Promise<{ file: string; seq: number }[]> {

@@ -138,7 +138,11 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
   }
 
   /** Creates the conversation's record if needed: botbuilder logs a turn's activities after the turn ends. */
-  async progress(info: ConversationInfo, walk: { branch: string | null; path: PathEntry[] } | null, at = new Date().toISOString()): Promise<void> {
+  async progress(
+    info: ConversationInfo,
+    walk: { branch: string | null; path: PathEntry[] } | null,
+    at = new Date().toISOString(),
+  ): Promise<void> {
     toMillis(at);
     const record = (this.conversations[info.conversationId] ??= this.newRecord(info, at));
     record.walk = walk && structuredClone({ branch: walk.branch, path: walk.path });
@@ -151,7 +155,10 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     return structuredClone(selectPage(this.summaries(now), filter, page, textMatches));
   }
 
-  async get(conversationId: string, now = new Date()): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined> {
+  async get(
+    conversationId: string,
+    now = new Date(),
+  ): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined> {
     const record = this.conversations[conversationId];
     if (!record) return undefined;
     const conversation = deriveSummary(record, now, this.abandonAfterMs).summary;

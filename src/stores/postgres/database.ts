@@ -71,7 +71,10 @@ export class PgDatabase implements Queryable {
       await migrate(pool, options.schema);
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw new StoreUnavailableError(`PostgreSQL store at ${describeUrl(options.url)} (DATABASE_URL) could not be opened: ${reasonOf(err)}`, { cause: err });
+      throw new StoreUnavailableError(
+        `PostgreSQL store at ${describeUrl(options.url)} (DATABASE_URL) could not be opened: ${reasonOf(err)}`,
+        { cause: err },
+      );
     }
     return new PgDatabase(pool, options.schema);
   }

@@ -107,7 +107,9 @@ export async function migrate(pool: Pool, schema: string, migrations: readonly M
     const applied = new Set(rows.map((r) => r.version));
     const newest = Math.max(0, ...applied);
     if (newest > latest) {
-      throw new Error(`PostgreSQL schema "${schema}" is at version ${newest}, newer than this build knows (${latest}): run a newer build of the bot`);
+      throw new Error(
+        `PostgreSQL schema "${schema}" is at version ${newest}, newer than this build knows (${latest}): run a newer build of the bot`,
+      );
     }
     const pending = migrations.filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version);
     for (const m of pending) {

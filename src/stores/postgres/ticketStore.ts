@@ -21,12 +21,16 @@ export class PgTicketStore implements TicketStore {
 
   async create(ticket: Ticket): Promise<void> {
     try {
-      await this.db.query(
-        `INSERT INTO ${this.table} (id, conversation_id, status, user_waiting, doc) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-        [pgText(ticket.id), pgText(ticket.conversation.conversationId), ticket.status, ticket.userWaiting, toJsonb(ticket)],
-      );
+      await this.db.query(`INSERT INTO ${this.table} (id, conversation_id, status, user_waiting, doc) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
+        pgText(ticket.id),
+        pgText(ticket.conversation.conversationId),
+        ticket.status,
+        ticket.userWaiting,
+        toJsonb(ticket),
+      ]);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new Error(`TicketStore: ticket "${ticket.id}" already exists`, { cause: err });
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION)
+        throw new Error(`TicketStore: ticket "${ticket.id}" already exists`, { cause: err });
       throw err;
     }
   }

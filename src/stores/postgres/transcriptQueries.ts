@@ -11,7 +11,8 @@ import type { BranchStats, ConversationFilter } from '../../transcripts/types.js
  */
 
 /** Columns that make a ConversationRecord. */
-export const RECORD_COLUMNS = 'conversation_id, channel_id, user_id, user_name, started_at, last_activity_at, message_count, preview, sessions, walk';
+export const RECORD_COLUMNS =
+  'conversation_id, channel_id, user_id, user_name, started_at, last_activity_at, message_count, preview, sessions, walk';
 
 export interface RecordRow {
   conversation_id: string;

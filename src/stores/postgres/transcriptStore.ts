@@ -4,7 +4,15 @@ import type { PathEntry, SessionOutcome } from '../../tree/types.js';
 import { abandonPeriod, checkPage, deriveSummary, later, previewOf, toMillis, withoutUndefined } from '../../transcripts/records.js';
 import { RECORD_COLUMNS, analyticsSql, branchStatsOf, recordOf, whereOf, type AnalyticsRow, type RecordRow } from './transcriptQueries.js';
 import { MAX_TERMS_PER_CONVERSATION, termsOf } from './searchTerms.js';
-import type { BranchStats, ConversationFilter, ConversationInfo, ConversationSummary, PageRequest, TranscriptEntry, TranscriptStore } from '../../transcripts/types.js';
+import type {
+  BranchStats,
+  ConversationFilter,
+  ConversationInfo,
+  ConversationSummary,
+  PageRequest,
+  TranscriptEntry,
+  TranscriptStore,
+} from '../../transcripts/types.js';
 
 /** Adds terms to a conversation's tsvector unless that would pass the per-conversation cap. */
 const addTerms = (param: string): string =>
@@ -120,14 +128,20 @@ export class PgTranscriptStore implements TranscriptStore {
 
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
     const { rows } = await (filter.conversationId !== undefined
-      ? this.db.query<{ sessions: SessionOutcome[] }>(`SELECT sessions FROM ${this.conversations} WHERE conversation_id = $1`, [pgText(filter.conversationId)])
+      ? this.db.query<{ sessions: SessionOutcome[] }>(`SELECT sessions FROM ${this.conversations} WHERE conversation_id = $1`, [
+          pgText(filter.conversationId),
+        ])
       : this.db.query<{ sessions: SessionOutcome[] }>(`SELECT sessions FROM ${this.conversations} ORDER BY seq`));
     // Stable sort: within a conversation, sessions ending at the same instant keep their recording order.
     return rows.flatMap((r) => r.sessions).sort((a, b) => toMillis(a.endedAt) - toMillis(b.endedAt));
   }
 
   /** Creates the conversation if needed: the first progress can arrive before the first logged activity. */
-  async progress(info: ConversationInfo, walk: { branch: string | null; path: PathEntry[] } | null, at = new Date().toISOString()): Promise<void> {
+  async progress(
+    info: ConversationInfo,
+    walk: { branch: string | null; path: PathEntry[] } | null,
+    at = new Date().toISOString(),
+  ): Promise<void> {
     const ms = toMillis(at);
     await this.db.query(
       `INSERT INTO ${this.conversations} AS cur
@@ -162,7 +176,10 @@ export class PgTranscriptStore implements TranscriptStore {
     return { total: rows[0]?.total ?? 0, items };
   }
 
-  async get(conversationId: string, now = new Date()): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined> {
+  async get(
+    conversationId: string,
+    now = new Date(),
+  ): Promise<{ conversation: ConversationSummary; entries: TranscriptEntry[] } | undefined> {
     // One statement, so the record and its entries come from the same snapshot.
     const { rows } = await this.db.query<RecordRow & { entries: TranscriptEntry[] }>(
       `SELECT ${RECORD_COLUMNS},
@@ -186,7 +203,9 @@ export class PgTranscriptStore implements TranscriptStore {
   }
 
   async purgeBefore(cutoff: Date): Promise<number> {
-    const result = await this.db.query(`DELETE FROM ${this.conversations} WHERE last_activity_ms < $1::double precision`, [cutoff.getTime()]);
+    const result = await this.db.query(`DELETE FROM ${this.conversations} WHERE last_activity_ms < $1::double precision`, [
+      cutoff.getTime(),
+    ]);
     return result.rowCount ?? 0;
   }
 

@@ -44,7 +44,8 @@ function signOut(message) {
   byId('console').hidden = true;
   byId('signin').hidden = false;
   byId('filters', HTMLFormElement).reset();
-  for (const id of ['list-body', 'analytics-body', 'analytics-foot', 'entries', 'path-list', 'transcript-facts']) byId(id).replaceChildren();
+  for (const id of ['list-body', 'analytics-body', 'analytics-foot', 'entries', 'path-list', 'transcript-facts'])
+    byId(id).replaceChildren();
   byId('list-count').textContent = '';
   byId('range').textContent = '';
   announce('');

@@ -34,20 +34,33 @@ export async function loadAnalytics() {
  */
 function averageCell(average, ratings) {
   if (average === null || average === undefined || !ratings) return el('td', { className: 'num' }, none('no ratings'));
-  return el('td', { className: 'num' }, Number(average).toFixed(1), ' ', el('span', { className: 'sub-inline' }, `(${plural(ratings, 'rating', 'ratings')})`));
+  return el(
+    'td',
+    { className: 'num' },
+    Number(average).toFixed(1),
+    ' ',
+    el('span', { className: 'sub-inline' }, `(${plural(ratings, 'rating', 'ratings')})`),
+  );
 }
 
 /** @param {BranchStats} s */
 function analyticsRow(s) {
   const drop = s.topDropOff;
-  const row = el('tr', null,
+  const row = el(
+    'tr',
+    null,
     el('th', { scope: 'row' }, s.branch ? title(s.branch) : 'No branch chosen'),
     el('td', { className: 'num' }, String(s.conversations)),
     el('td', { className: 'num' }, percent(s.resolutionRate)),
     el('td', { className: 'num' }, percent(s.escalationRate)),
     el('td', { className: 'num' }, String(s.abandoned)),
     averageCell(s.averageRating, s.ratings),
-    el('td', { className: 'drop-off' }, drop ? [title(drop.node), ' ', el('span', { className: 'sub-inline' }, `(${drop.count})`)] : none('none')));
+    el(
+      'td',
+      { className: 'drop-off' },
+      drop ? [title(drop.node), ' ', el('span', { className: 'sub-inline' }, `(${drop.count})`)] : none('none'),
+    ),
+  );
   row.dataset.branch = s.branch || '';
   return row;
 }
@@ -62,14 +75,17 @@ function totalRow(stats) {
   const conversations = sum('conversations');
   const ratings = sum('ratings');
   const ratingTotal = stats.reduce((n, s) => n + (s.averageRating ? s.averageRating * (s.ratings || 0) : 0), 0);
-  return el('tr', null,
+  return el(
+    'tr',
+    null,
     el('th', { scope: 'row' }, 'All branches'),
     el('td', { className: 'num' }, String(conversations)),
     el('td', { className: 'num' }, percent(conversations ? sum('resolved') / conversations : 0)),
     el('td', { className: 'num' }, percent(conversations ? sum('escalated') / conversations : 0)),
     el('td', { className: 'num' }, String(sum('abandoned'))),
     averageCell(ratings ? ratingTotal / ratings : null, ratings),
-    el('td', null, none('not summed')));
+    el('td', null, none('not summed')),
+  );
 }
 
 /** @param {BranchStats[]} stats */

@@ -68,7 +68,9 @@ async function request(path, { method = 'GET', accept = 'application/json' } = {
   let res;
   try {
     res = await fetch(`/api/admin/${path}`, {
-      method, cache: 'no-store', headers: { Authorization: `Bearer ${state.token}`, Accept: accept },
+      method,
+      cache: 'no-store',
+      headers: { Authorization: `Bearer ${state.token}`, Accept: accept },
     });
   } catch {
     throw apiError(0, 'Network', 'Cannot reach the server. Check the connection and try again.');

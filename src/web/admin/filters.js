@@ -64,8 +64,10 @@ export async function loadBranches() {
   for (const b of branches) state.titles[b.id] = b.title;
   const select = byId('f-branch', HTMLSelectElement);
   const chosen = select.value;
-  select.replaceChildren(el('option', { value: '' }, 'Any branch'),
-    ...branches.map((b) => el('option', { value: String(b.id) }, String(b.title || b.id))));
+  select.replaceChildren(
+    el('option', { value: '' }, 'Any branch'),
+    ...branches.map((b) => el('option', { value: String(b.id) }, String(b.title || b.id))),
+  );
   select.value = chosen;
   if (state.items.length) renderList(); // branch titles may have arrived after the list
 }

@@ -8,7 +8,11 @@ import { state } from './state.js';
 
 /** @type {Record<ConversationOutcome, string>} */
 const OUTCOMES = {
-  resolved: 'Resolved', escalated: 'Escalated', abandoned: 'Abandoned', cancelled: 'Cancelled', 'in-progress': 'In progress',
+  resolved: 'Resolved',
+  escalated: 'Escalated',
+  abandoned: 'Abandoned',
+  cancelled: 'Cancelled',
+  'in-progress': 'In progress',
 };
 
 /**
@@ -67,7 +71,7 @@ export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
  * A node's or branch's title, or its id when the API gave no title.
  * @param {string} id
  */
-export const title = (id) => (id && Object.prototype.hasOwnProperty.call(state.titles, id) ? state.titles[id] ?? id : id);
+export const title = (id) => (id && Object.prototype.hasOwnProperty.call(state.titles, id) ? (state.titles[id] ?? id) : id);
 
 /**
  * @param {string} outcome

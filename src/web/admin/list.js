@@ -45,14 +45,17 @@ function listRow(c) {
   const open = el('button', { type: 'button', className: 'link-button' }, when);
   open.setAttribute('aria-label', `${when}: open the conversation with ${who(c)}`);
   open.addEventListener('click', () => openConversation(c.conversationId));
-  const row = el('tr', { className: 'clickable' },
+  const row = el(
+    'tr',
+    { className: 'clickable' },
     el('td', { className: 'when' }, open),
     el('td', { className: 'user' }, c.userName ? [el('span', null, c.userName), el('span', { className: 'sub' }, c.userId)] : c.userId),
     el('td', { className: 'branch' }, c.branch ? title(c.branch) : none('no branch')),
     el('td', null, outcomeBadge(c.outcome)),
     el('td', { className: 'num' }, c.rating ? `${c.rating}/5` : none('not rated')),
     el('td', { className: 'ticket' }, c.ticketId || none('no ticket')),
-    el('td', { className: 'preview', title: c.preview || '' }, c.preview ? el('span', { className: 'clip' }, c.preview) : none('no text')));
+    el('td', { className: 'preview', title: c.preview || '' }, c.preview ? el('span', { className: 'clip' }, c.preview) : none('no text')),
+  );
   row.dataset.id = c.conversationId;
   // The time is the keyboard's way in; a click anywhere else on the row does the same (unless selecting text).
   row.addEventListener('click', (event) => {

@@ -25,8 +25,17 @@ import { byId } from '../assets/dom.js';
 
 /** @type {AdminState} */
 export const state = {
-  token: null, session: 0, filters: {}, offset: 0, total: 0, items: [], titles: {},
-  listView: 0, analyticsView: 0, transcriptView: 0, openId: null,
+  token: null,
+  session: 0,
+  filters: {},
+  offset: 0,
+  total: 0,
+  items: [],
+  titles: {},
+  listView: 0,
+  analyticsView: 0,
+  transcriptView: 0,
+  openId: null,
 };
 
 /** @param {string} text */

@@ -27,8 +27,12 @@ function facts(rows) {
  * @param {PathEntry[]} steps
  */
 function pathItem(step, index, steps) {
-  const item = el('li', null, el('span', { className: 'node' }, title(step.node)),
-    step.answer ? el('span', { className: 'answer' }, ` (${step.answer})`) : null);
+  const item = el(
+    'li',
+    null,
+    el('span', { className: 'node' }, title(step.node)),
+    step.answer ? el('span', { className: 'answer' }, ` (${step.answer})`) : null,
+  );
   item.dataset.node = step.node;
   if (index === steps.length - 1) item.setAttribute('aria-current', 'step');
   return item;
@@ -55,15 +59,21 @@ function eventLabel(e) {
  */
 function entryNode(e) {
   if (e.type !== 'message') {
-    const node = el('li', { className: 'entry system' },
-      el('span', null, eventLabel(e), e.text ? `: ${e.text}` : ''), ' · ', timeNode(e.at, clock(e.at)));
+    const node = el(
+      'li',
+      { className: 'entry system' },
+      el('span', null, eventLabel(e), e.text ? `: ${e.text}` : ''),
+      ' · ',
+      timeNode(e.at, clock(e.at)),
+    );
     node.dataset.seq = String(e.seq);
     return node;
   }
   const role = Object.prototype.hasOwnProperty.call(ROLES, e.role) ? e.role : 'bot';
-  const author = role === 'agent'
-    ? [el('span', { className: 'author' }, e.name || 'Agent'), ' ', el('span', { className: 'role-tag' }, 'agent')]
-    : el('span', { className: 'author' }, ROLES[role]);
+  const author =
+    role === 'agent'
+      ? [el('span', { className: 'author' }, e.name || 'Agent'), ' ', el('span', { className: 'role-tag' }, 'agent')]
+      : el('span', { className: 'author' }, ROLES[role]);
   const buttons = Array.isArray(e.buttons) ? e.buttons : [];
   /** @type {HTMLUListElement | null} */
   let chips = null;
@@ -71,11 +81,16 @@ function entryNode(e) {
     chips = el('ul', { className: 'chips' }, ...buttons.map((b) => el('li', { className: 'chip' }, String(b))));
     chips.setAttribute('aria-label', 'Buttons offered');
   }
-  const node = el('li', { className: `entry msg from-${role}` },
+  const node = el(
+    'li',
+    { className: `entry msg from-${role}` },
     el('p', { className: 'msg-meta' }, author, ' ', timeNode(e.at, clock(e.at))),
     e.text ? el('p', { className: 'msg-text' }, role === 'user' ? e.text : inlineMarkdown(String(e.text))) : null,
-    e.card ? el('div', { className: 'card' }, el('p', { className: 'card-label' }, 'Card'), el('p', { className: 'card-text' }, e.card)) : null,
-    chips);
+    e.card
+      ? el('div', { className: 'card' }, el('p', { className: 'card-label' }, 'Card'), el('p', { className: 'card-text' }, e.card))
+      : null,
+    chips,
+  );
   node.dataset.seq = String(e.seq);
   return node;
 }
@@ -102,16 +117,26 @@ function renderEntries(entries) {
  */
 function renderTranscript(c, entries) {
   byId('transcript-title').textContent = `Conversation with ${c.userName || c.userId}`;
-  byId('transcript-meta').replaceChildren(outcomeBadge(c.outcome), ' ',
-    el('span', null, c.branch ? title(c.branch) : 'No branch'), ' · ',
-    el('span', null, c.rating ? `Rated ${c.rating}/5` : 'Not rated'), ' · ',
-    el('span', null, c.ticketId ? `Ticket ${c.ticketId}` : 'No ticket'));
-  byId('transcript-facts').replaceChildren(...facts([
-    ['User ID', c.userId], ['Name', c.userName], ['Channel', c.channelId],
-    ['Started', c.startedAt ? timeNode(c.startedAt, dateTime(c.startedAt)) : ''],
-    ['Last activity', c.lastActivityAt ? timeNode(c.lastActivityAt, dateTime(c.lastActivityAt)) : ''],
-    ['Messages', String(c.messageCount ?? entries.length)], ['Conversation ID', c.conversationId],
-  ]));
+  byId('transcript-meta').replaceChildren(
+    outcomeBadge(c.outcome),
+    ' ',
+    el('span', null, c.branch ? title(c.branch) : 'No branch'),
+    ' · ',
+    el('span', null, c.rating ? `Rated ${c.rating}/5` : 'Not rated'),
+    ' · ',
+    el('span', null, c.ticketId ? `Ticket ${c.ticketId}` : 'No ticket'),
+  );
+  byId('transcript-facts').replaceChildren(
+    ...facts([
+      ['User ID', c.userId],
+      ['Name', c.userName],
+      ['Channel', c.channelId],
+      ['Started', c.startedAt ? timeNode(c.startedAt, dateTime(c.startedAt)) : ''],
+      ['Last activity', c.lastActivityAt ? timeNode(c.lastActivityAt, dateTime(c.lastActivityAt)) : ''],
+      ['Messages', String(c.messageCount ?? entries.length)],
+      ['Conversation ID', c.conversationId],
+    ]),
+  );
   const steps = Array.isArray(c.path) ? c.path : [];
   const pathList = byId('path-list');
   pathList.replaceChildren(...steps.map(pathItem));

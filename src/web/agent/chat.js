@@ -14,10 +14,12 @@ const AUTHOR = { user: 'User', bot: 'Bot', agent: 'Agent' };
 function messageNode(m) {
   const from = Object.prototype.hasOwnProperty.call(AUTHOR, m.from) ? m.from : 'bot';
   const author = from === 'agent' ? m.agent || AUTHOR.agent : AUTHOR[from];
-  return el('div', { className: `msg from-${from}` },
-    el('p', { className: 'msg-meta' }, el('span', { className: 'author' }, author), ' ',
-      el('time', { dateTime: m.at }, clock(m.at))),
-    el('p', { className: 'msg-text' }, m.text));
+  return el(
+    'div',
+    { className: `msg from-${from}` },
+    el('p', { className: 'msg-meta' }, el('span', { className: 'author' }, author), ' ', el('time', { dateTime: m.at }, clock(m.at))),
+    el('p', { className: 'msg-text' }, m.text),
+  );
 }
 
 /**

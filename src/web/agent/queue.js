@@ -30,15 +30,33 @@ function queueStatus(item) {
  */
 function queueItem(item) {
   const unread = unreadCount(item);
-  const parts = [priorityWord(item.priority), item.categoryTitle, item.userId, age(item.createdAt),
-    queueStatus(item), unread ? `${unread} new` : ''];
-  const button = el('button', { type: 'button', className: `queue-item prio-${isKnownPriority(item.priority) ? item.priority : 'normal'}` },
-    el('span', { className: 'line' }, badge(item.priority), el('span', { className: 'category' }, item.categoryTitle),
-      el('span', { className: 'age' }, age(item.createdAt))),
+  const parts = [
+    priorityWord(item.priority),
+    item.categoryTitle,
+    item.userId,
+    age(item.createdAt),
+    queueStatus(item),
+    unread ? `${unread} new` : '',
+  ];
+  const button = el(
+    'button',
+    { type: 'button', className: `queue-item prio-${isKnownPriority(item.priority) ? item.priority : 'normal'}` },
+    el(
+      'span',
+      { className: 'line' },
+      badge(item.priority),
+      el('span', { className: 'category' }, item.categoryTitle),
+      el('span', { className: 'age' }, age(item.createdAt)),
+    ),
     el('span', { className: 'user' }, item.userId),
     el('span', { className: 'headline' }, item.headline || ''),
-    el('span', { className: 'line' }, el('span', { className: 'state' }, queueStatus(item)),
-      unread ? el('span', { className: 'unread' }, `${unread} new`) : null));
+    el(
+      'span',
+      { className: 'line' },
+      el('span', { className: 'state' }, queueStatus(item)),
+      unread ? el('span', { className: 'unread' }, `${unread} new`) : null,
+    ),
+  );
   button.dataset.ticket = item.id;
   button.setAttribute('aria-label', parts.filter(Boolean).join(', '));
   if (item.id === state.openId) button.setAttribute('aria-current', 'true');

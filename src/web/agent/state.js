@@ -28,8 +28,19 @@ import { byId } from '../assets/dom.js';
 
 /** @type {AgentState} */
 export const state = {
-  token: null, me: null, session: 0, queue: [], queueKey: '',
-  openId: null, ticket: null, view: 0, lastSeq: 0, loops: 0, chatLoop: 0, seen: new Map(), alertKind: '',
+  token: null,
+  me: null,
+  session: 0,
+  queue: [],
+  queueKey: '',
+  openId: null,
+  ticket: null,
+  view: 0,
+  lastSeq: 0,
+  loops: 0,
+  chatLoop: 0,
+  seen: new Map(),
+  alertKind: '',
 };
 
 /**

@@ -28,24 +28,51 @@ function block(title, ...content) {
 /** @param {CaseSummary['stepsTried'] | undefined} steps */
 function stepsList(steps) {
   if (!steps || !steps.length) return el('p', { className: 'missing' }, 'No steps recorded.');
-  return el('ol', { className: 'steps' }, ...steps.map((s) =>
-    el('li', null, el('span', { className: 'step' }, s.title), ' ', el('span', { className: 'outcome' }, s.outcome))));
+  return el(
+    'ol',
+    { className: 'steps' },
+    ...steps.map((s) => el('li', null, el('span', { className: 'step' }, s.title), ' ', el('span', { className: 'outcome' }, s.outcome))),
+  );
 }
 
 /** @param {CaseSummary} s */
 export function renderSummary(s) {
   const extras = s.extras || [];
   byId('ticket-title').textContent = s.headline || s.ticketId;
-  byId('ticket-meta').replaceChildren(badge(s.priority), ' ', el('strong', null, s.priorityLabel), ' · ',
-    s.categoryTitle, ' · ', s.ticketId, ' · ', `waiting ${s.waitingMinutes} min`);
+  byId('ticket-meta').replaceChildren(
+    badge(s.priority),
+    ' ',
+    el('strong', null, s.priorityLabel),
+    ' · ',
+    s.categoryTitle,
+    ' · ',
+    s.ticketId,
+    ' · ',
+    `waiting ${s.waitingMinutes} min`,
+  );
   const blocks = [
     // Written by a model (only when one is configured): labelled as such, above the facts it summarises.
-    ...(s.modelSummary ? [block('Summary (written by AI from the fields below)', el('p', { className: 'model-summary' }, s.modelSummary))] : []),
+    ...(s.modelSummary
+      ? [block('Summary (written by AI from the fields below)', el('p', { className: 'model-summary' }, s.modelSummary))]
+      : []),
     el('section', { className: 'block next-step' }, el('h3', null, 'Suggested next step'), el('p', null, s.suggestedNextStep)),
-    block('Who', facts([['User ID', s.who.userId], ['Name', s.who.userName], ['Account type', s.who.accountType],
-      ['Channel', s.who.channel]])),
-    block('Problem', facts([['Error message', s.problem.errorMessage], ['Error code', s.problem.errorCode],
-      ['Escalated because', s.problem.escalatedBecause]])),
+    block(
+      'Who',
+      facts([
+        ['User ID', s.who.userId],
+        ['Name', s.who.userName],
+        ['Account type', s.who.accountType],
+        ['Channel', s.who.channel],
+      ]),
+    ),
+    block(
+      'Problem',
+      facts([
+        ['Error message', s.problem.errorMessage],
+        ['Error code', s.problem.errorCode],
+        ['Escalated because', s.problem.escalatedBecause],
+      ]),
+    ),
     block('Steps tried', stepsList(s.stepsTried)),
     block('All fields', facts((s.fields || []).map((f) => [f.label, f.value]))),
   ];

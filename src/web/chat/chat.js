@@ -20,7 +20,11 @@
     }
     if (!id) {
       var bytes = crypto.getRandomValues(new Uint8Array(9));
-      id = 'u_' + Array.from(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+      id =
+        'u_' +
+        Array.from(bytes, function (b) {
+          return b.toString(16).padStart(2, '0');
+        }).join('');
       try {
         sessionStorage.setItem(USER_KEY, id);
       } catch {
@@ -41,8 +45,13 @@
 
   function typingDots() {
     var dots = [8, 24, 40].map(function (cx, i) {
-      return "<circle cx='" + cx + "' cy='10' r='5'><animate attributeName='opacity' values='.3;1;.3' dur='1.2s' begin='" +
-        i * 0.2 + "s' repeatCount='indefinite'/></circle>";
+      return (
+        "<circle cx='" +
+        cx +
+        "' cy='10' r='5'><animate attributeName='opacity' values='.3;1;.3' dur='1.2s' begin='" +
+        i * 0.2 +
+        "s' repeatCount='indefinite'/></circle>"
+      );
     });
     var svg = "<svg xmlns='http://www.w3.org/2000/svg' width='48' height='20' fill='#4a5a6a'>" + dots.join('') + '</svg>';
     return 'data:image/svg+xml,' + encodeURIComponent(svg);
@@ -78,7 +87,7 @@
     markdownRenderHTML: false,
     // Web Chat's own "typing" dots are a pale grey GIF that hardly shows on this background: three dark dots
     // that pulse in turn instead (an SVG data: URL, which the page's CSP allows for images).
-    typingAnimationBackgroundImage: "url(\"" + typingDots() + "\")",
+    typingAnimationBackgroundImage: 'url("' + typingDots() + '")',
     typingAnimationWidth: 48,
     typingAnimationHeight: 20,
     // Web Chat's grey timestamps (#767676) fall under 4.5:1 on this page's background; this one passes.

@@ -7,7 +7,9 @@ import { launchChromium } from '../../helpers/browser.js';
  * A console page served by its own register function beside a fake API, and a Chromium to look at it: the
  * setup the agent and admin console tests share. `close` stops both.
  */
-export async function serveConsoleWithFakeApi(register: (server: Server) => void): Promise<{ url: string; browser: Browser; close(): Promise<void> }> {
+export async function serveConsoleWithFakeApi(
+  register: (server: Server) => void,
+): Promise<{ url: string; browser: Browser; close(): Promise<void> }> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false }));

@@ -57,12 +57,19 @@ export async function adminJourney(world: World): Promise<void> {
   await page.getByRole('button', { name: 'Back to conversations' }).click();
 
   // CSV of the current selection: one row per message, this conversation only, masked.
-  const [download] = await Promise.all([page.waitForEvent('download'), press(world, page, page.getByRole('button', { name: 'Export CSV' }))]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    press(world, page, page.getByRole('button', { name: 'Export CSV' })),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^transcripts-.*\.csv$/);
   const csv = await readFile((await download.path())!, 'utf8');
-  expect(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toMatch(/^conversationId,channelId,userId,outcome,branch,rating,ticketId,seq,at,role,name,type,text/);
+  expect(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toMatch(
+    /^conversationId,channelId,userId,outcome,branch,rating,ticketId,seq,at,role,name,type,text/,
+  );
   expect(csv.split(`${conversationId},`).length - 1).toBeGreaterThan(10);
-  const others = (await world.app.transcripts.search({}, { offset: 0, limit: 100 })).items.map((c) => c.conversationId).filter((id) => id !== conversationId);
+  const others = (await world.app.transcripts.search({}, { offset: 0, limit: 100 })).items
+    .map((c) => c.conversationId)
+    .filter((id) => id !== conversationId);
   expect(others).toHaveLength(world.earlierRuns);
   for (const id of others) expect(csv).not.toContain(id);
   expect(csv).toContain('[phone]');

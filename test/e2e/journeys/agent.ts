@@ -47,7 +47,14 @@ export async function agentJourney(world: World): Promise<void> {
   const summary = page.locator('#summary');
   await summary.getByText('Sign in with your other phone').waitFor();
   const text = (await summary.textContent()) ?? '';
-  for (const value of [person.userId, 'Did not help', '500121', '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d', 'Outlook on the web', 'second verification step']) {
+  for (const value of [
+    person.userId,
+    'Did not help',
+    '500121',
+    '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d',
+    'Outlook on the web',
+    'second verification step',
+  ]) {
     expect(text).toContain(value);
   }
   await expectReachable(world, ['Claim']);

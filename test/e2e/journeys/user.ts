@@ -91,7 +91,13 @@ export async function userJourney(world: World): Promise<void> {
   await chat.waitForBot('Is everything right?');
   const card = chat.cards.last();
   await card.waitFor();
-  for (const value of ['Your request to the help desk', person.userId, '500121', '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d', 'Work or school']) {
+  for (const value of [
+    'Your request to the help desk',
+    person.userId,
+    '500121',
+    '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d',
+    'Work or school',
+  ]) {
     expect(await card.textContent()).toContain(value);
   }
   await expectReachable(world, chat);
@@ -117,9 +123,12 @@ export async function userJourney(world: World): Promise<void> {
   // Earlier runs resolved their tickets, so this one is first in the queue.
   expect(done).toMatch(shown("You're next in the queue."));
   const ticket = await app.tickets.get(ticketId);
-  expect(ticket?.fields).toMatchObject({ userId: person.userId, sessionId: '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d', accountType: 'work-or-school' });
+  expect(ticket?.fields).toMatchObject({
+    userId: person.userId,
+    sessionId: '7f3c1a52-9d4e-4b8a-a1c2-3e5f6a7b8c9d',
+    accountType: 'work-or-school',
+  });
   world.user!.ticketId = ticketId;
   world.user!.conversationId = ticket!.conversation.conversationId;
   await shoot(world, chat.page, '4-user-ticket');
 }
-

@@ -49,9 +49,18 @@ export interface World {
 
 /** The screenshots the README shows (docs/screenshots/, refreshed by `npm run screenshots`). */
 const README_SHOTS = new Set([
-  'desktop-1-user-welcome', 'desktop-2-user-review-card', 'desktop-4-user-ticket', 'desktop-6-agent-chat',
-  'desktop-7-user-agent-reply', 'desktop-8-user-rated', 'desktop-9-admin-list', 'desktop-10-admin-transcript',
-  'phone-1-user-welcome', 'phone-2-user-review-card', 'phone-6-agent-chat', 'phone-9-admin-list',
+  'desktop-1-user-welcome',
+  'desktop-2-user-review-card',
+  'desktop-4-user-ticket',
+  'desktop-6-agent-chat',
+  'desktop-7-user-agent-reply',
+  'desktop-8-user-rated',
+  'desktop-9-admin-list',
+  'desktop-10-admin-transcript',
+  'phone-1-user-welcome',
+  'phone-2-user-review-card',
+  'phone-6-agent-chat',
+  'phone-9-admin-list',
 ]);
 
 /** A screenshot of this run: the whole page on desktop when asked, the screen as a person sees it on a phone. */

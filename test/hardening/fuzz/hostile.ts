@@ -40,13 +40,51 @@ const SAMPLES = [
 ];
 
 /** Bodies a JSON parser must refuse (or that parse to something that is not an object). */
-export const NON_JSON = ['', ' ', '\n', 'null', 'true', '123', '"string"', '[]', '[{}]', '{', '{"type":', '{"type":"message",}', "{'type':'message'}", '{"a":1}garbage', 'NaN', '{"a":NaN}', '{"a":Infinity}', '/* c */{}', '<xml/>', '\u0000', '{"type":"message"}{"type":"message"}', '\ufeff{"type":"message"}', '{"text":"\\ud800"}', '{"a":"\\x41"}', '{"a":"\\u00"}', '{"a":01}', '{"a":.5}', '{"a":1e99999}'];
+export const NON_JSON = [
+  '',
+  ' ',
+  '\n',
+  'null',
+  'true',
+  '123',
+  '"string"',
+  '[]',
+  '[{}]',
+  '{',
+  '{"type":',
+  '{"type":"message",}',
+  "{'type':'message'}",
+  '{"a":1}garbage',
+  'NaN',
+  '{"a":NaN}',
+  '{"a":Infinity}',
+  '/* c */{}',
+  '<xml/>',
+  '\u0000',
+  '{"type":"message"}{"type":"message"}',
+  '\ufeff{"type":"message"}',
+  '{"text":"\\ud800"}',
+  '{"a":"\\x41"}',
+  '{"a":"\\u00"}',
+  '{"a":01}',
+  '{"a":.5}',
+  '{"a":1e99999}',
+];
 
 function randomCodePoints(rng: Rng, n: number): string {
   let s = '';
   for (let i = 0; i < n; i += 1) {
     const bucket = rng.int(5);
-    const cp = bucket === 0 ? rng.int(0x20) : bucket === 1 ? rng.range(0x20, 0x7e) : bucket === 2 ? rng.range(0x80, 0xd7ff) : bucket === 3 ? rng.range(0xe000, 0xfffd) : rng.range(0x10000, 0x10ffff);
+    const cp =
+      bucket === 0
+        ? rng.int(0x20)
+        : bucket === 1
+          ? rng.range(0x20, 0x7e)
+          : bucket === 2
+            ? rng.range(0x80, 0xd7ff)
+            : bucket === 3
+              ? rng.range(0xe000, 0xfffd)
+              : rng.range(0x10000, 0x10ffff);
     s += String.fromCodePoint(cp);
   }
   return s;
@@ -80,7 +118,9 @@ export function valueOfKind(rng: Rng, kind: Kind): unknown {
     case 'array':
       return Array.from({ length: rng.int(4) }, () => valueOfKind(rng, rng.pick(['number', 'string', 'null', 'object'] as const)));
     case 'object':
-      return { [rng.pick(['id', 'x', 'type', 'text', 'toString', 'valueOf'])]: valueOfKind(rng, rng.pick(['number', 'string', 'null'] as const)) };
+      return {
+        [rng.pick(['id', 'x', 'type', 'text', 'toString', 'valueOf'])]: valueOfKind(rng, rng.pick(['number', 'string', 'null'] as const)),
+      };
     case 'huge':
       return 'H'.repeat(rng.range(10_001, 30_000));
     case 'nested': {

@@ -13,13 +13,20 @@ export interface Outcome {
 }
 
 /** The violations, in words; none means the case passed. */
-export function judge(c: Case, statuses: (number | string)[], bodies: string[], replies: CapturedActivity[], dlTexts: string[] | undefined): string[] {
+export function judge(
+  c: Case,
+  statuses: (number | string)[],
+  bodies: string[],
+  replies: CapturedActivity[],
+  dlTexts: string[] | undefined,
+): string[] {
   const problems: string[] = [];
   for (const status of statuses) {
     if (typeof status !== 'number') problems.push(`no answer (${status})`);
     else if (!ALLOWED.has(status)) problems.push(`status ${status}`);
     else if (c.expect && !c.expect.includes(status)) problems.push(`status ${status}, expected ${c.expect.join('/')}`);
-    if (typeof status === 'number' && status >= 200 && status < 300 && c.mayPass === false) problems.push(`ACCESS: ${status} without a valid credential`);
+    if (typeof status === 'number' && status >= 200 && status < 300 && c.mayPass === false)
+      problems.push(`ACCESS: ${status} without a valid credential`);
   }
   const ok = statuses.every((s) => typeof s === 'number' && s >= 200 && s < 300);
   if (c.surface === 'messages' && ok) {

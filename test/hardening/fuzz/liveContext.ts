@@ -25,6 +25,8 @@ export async function startLiveContext(servers: FuzzServers, cases: Case[], seed
   const dl = await Promise.all(Array.from({ length: 4 }, (_, i) => dlStart(dlApp.url, `dl-user-${i}`)));
   const transcriptIds = (await app.transcripts.search({}, { offset: 0, limit: 20 }, new Date())).items.map((x) => x.conversationId);
   const fresh = new Map<number, DlConversation>();
-  await Promise.all(cases.filter((c) => c.dlCheck !== undefined).map(async (c) => fresh.set(c.dlCheck!, await dlStart(dlApp.url, `dl-fresh-${c.n}`))));
+  await Promise.all(
+    cases.filter((c) => c.dlCheck !== undefined).map(async (c) => fresh.set(c.dlCheck!, await dlStart(dlApp.url, `dl-fresh-${c.n}`))),
+  );
   return { dl, fresh, ticketId, transcriptIds };
 }

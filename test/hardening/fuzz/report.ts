@@ -5,10 +5,11 @@ import type { Outcome } from './judge.js';
 export function report(outcomes: Outcome[], logLines: string[], started: number, seed: number): { requests: number; failed: Outcome[] } {
   const requests = outcomes.reduce((sum, o) => sum + o.statuses.length, 0);
   const histogram: Record<string, Record<string, number>> = {};
-  for (const o of outcomes) for (const s of o.statuses) {
-    const h = (histogram[o.c.surface] ??= {});
-    h[String(s)] = (h[String(s)] ?? 0) + 1;
-  }
+  for (const o of outcomes)
+    for (const s of o.statuses) {
+      const h = (histogram[o.c.surface] ??= {});
+      h[String(s)] = (h[String(s)] ?? 0) + 1;
+    }
   const perSurface = Object.fromEntries(Object.entries(histogram).map(([k, h]) => [k, Object.values(h).reduce((a, b) => a + b, 0)]));
   const timing: Record<string, { n: number; total: number; max: number }> = {};
   for (const o of outcomes) {
@@ -18,8 +19,13 @@ export function report(outcomes: Outcome[], logLines: string[], started: number,
     t.total += o.ms;
     t.max = Math.max(t.max, o.ms);
   }
-  const timingText = Object.entries(timing).map(([k, t]) => `${k} n=${t.n} avg=${Math.round(t.total / t.n)} max=${t.max}`).join(' | ');
-  const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 3).map((o) => `#${o.c.n} ${o.c.tags.join(',')} ${o.ms}ms`);
+  const timingText = Object.entries(timing)
+    .map(([k, t]) => `${k} n=${t.n} avg=${Math.round(t.total / t.n)} max=${t.max}`)
+    .join(' | ');
+  const slowest = [...outcomes]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3)
+    .map((o) => `#${o.c.n} ${o.c.tags.join(',')} ${o.ms}ms`);
   const failed = outcomes.filter((o) => o.violations.length);
   const turnErrorLines = logLines.filter((l) => l.includes('"unhandled error in turn"'));
   const turnErrors = turnErrorLines.length;
@@ -35,8 +41,11 @@ export function report(outcomes: Outcome[], logLines: string[], started: number,
   );
   if (failed.length) {
     const byKind = new Map<string, string[]>();
-    for (const o of failed) for (const v of o.violations) byKind.set(`${v} <- ${o.c.tags[0]}`, [...(byKind.get(`${v} <- ${o.c.tags[0]}`) ?? []), `#${o.c.n}`]);
-    console.log(`[fuzz] FAILED (seed ${seed}):\n${[...byKind].map(([k, ns]) => `  ${ns.length}x ${k} (${ns.slice(0, 5).join(' ')})`).join('\n')}`);
+    for (const o of failed)
+      for (const v of o.violations) byKind.set(`${v} <- ${o.c.tags[0]}`, [...(byKind.get(`${v} <- ${o.c.tags[0]}`) ?? []), `#${o.c.n}`]);
+    console.log(
+      `[fuzz] FAILED (seed ${seed}):\n${[...byKind].map(([k, ns]) => `  ${ns.length}x ${k} (${ns.slice(0, 5).join(' ')})`).join('\n')}`,
+    );
   }
   return { requests, failed };
 }

@@ -14,7 +14,8 @@ export interface Sent {
 }
 
 /** Which app a surface lives on. */
-const appFor = (c: Case, servers: Pick<FuzzServers, 'app' | 'dlApp'>): App => (c.surface === 'directline' || c.surface === 'connector' || c.surface === 'upgrade' ? servers.dlApp : servers.app);
+const appFor = (c: Case, servers: Pick<FuzzServers, 'app' | 'dlApp'>): App =>
+  c.surface === 'directline' || c.surface === 'connector' || c.surface === 'upgrade' ? servers.dlApp : servers.app;
 
 /** A raw upgrade request: the status line the server answered with, and whether it closed the socket after. */
 function sendUpgrade(base: string, path: string, headers: Record<string, string>): Promise<Sent> {
@@ -54,7 +55,12 @@ export async function send(c: Case, ctx: LiveContext, servers: Pick<FuzzServers,
   const body = typeof c.body === 'function' ? c.body(ctx) : c.body;
   if (c.surface === 'upgrade') return sendUpgrade(servers.dlApp.url, path, headers);
   try {
-    const res = await fetch(`${appFor(c, servers).url}${path}`, { method: c.method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, signal: AbortSignal.timeout(c.timeoutMs ?? REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${appFor(c, servers).url}${path}`, {
+      method: c.method,
+      headers,
+      body: Buffer.isBuffer(body) ? new Uint8Array(body) : body,
+      signal: AbortSignal.timeout(c.timeoutMs ?? REQUEST_TIMEOUT_MS),
+    });
     const text = await res.text();
     return { status: res.status, body: text, ms: Date.now() - started };
   } catch (err) {

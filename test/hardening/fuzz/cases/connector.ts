@@ -19,7 +19,10 @@ export function connectorCase(b: CaseBuilder, d: DlDraw): void {
     // Unlike every other draw, 'members' or 'activities' is drawn when the request is sent. Kept that way: drawing
     // it now would shift every later draw, and a seed would no longer mean the requests it always has.
     path: (ctx) => `/v3/conversations/${idOf(ctx, idWhich, own(ctx))}/${rng.chance(0.2) ? 'members' : `activities${tail}`}`,
-    headers: (ctx) => ({ ...authHeader(ctx, tokenWhich, own(ctx)), ...(body === undefined || method === 'GET' || method === 'DELETE' ? {} : JSON_HEADERS) }),
+    headers: (ctx) => ({
+      ...authHeader(ctx, tokenWhich, own(ctx)),
+      ...(body === undefined || method === 'GET' || method === 'DELETE' ? {} : JSON_HEADERS),
+    }),
     body: method === 'GET' || method === 'DELETE' ? undefined : body,
     mayPass: false,
   });

@@ -53,18 +53,43 @@ function routeCase(b: CaseBuilder, d: DlDraw): void {
       b.add({ ...base, method: 'POST', path: '/directline/tokens/generate', headers: body === undefined ? {} : JSON_HEADERS, body });
       break;
     case 1:
-      b.add({ ...base, method: 'POST', path: '/directline/tokens/refresh', headers: (ctx) => authHeader(ctx, auth, own(ctx)), mayPass: auth === 'own' || auth === 'other' });
+      b.add({
+        ...base,
+        method: 'POST',
+        path: '/directline/tokens/refresh',
+        headers: (ctx) => authHeader(ctx, auth, own(ctx)),
+        mayPass: auth === 'own' || auth === 'other',
+      });
       break;
     case 2:
       // Starting is free without a token (no Bearer header, or one that is not "Bearer <token>"); a token that
       // looks like one must be valid.
-      b.add({ ...base, method: 'POST', path: '/directline/conversations', headers: (ctx) => ({ ...authHeader(ctx, auth, own(ctx)), ...(body === undefined ? {} : JSON_HEADERS) }), body, mayPass: !['garbage', 'agent', 'long'].includes(auth) });
+      b.add({
+        ...base,
+        method: 'POST',
+        path: '/directline/conversations',
+        headers: (ctx) => ({ ...authHeader(ctx, auth, own(ctx)), ...(body === undefined ? {} : JSON_HEADERS) }),
+        body,
+        mayPass: !['garbage', 'agent', 'long'].includes(auth),
+      });
       break;
     case 3:
-      b.add({ ...base, method: 'GET', path: (ctx) => `/directline/conversations/${idOf(ctx, idWhich, own(ctx))}?watermark=${watermark}`, headers: (ctx) => authHeader(ctx, auth, own(ctx)), mayPass: scoped });
+      b.add({
+        ...base,
+        method: 'GET',
+        path: (ctx) => `/directline/conversations/${idOf(ctx, idWhich, own(ctx))}?watermark=${watermark}`,
+        headers: (ctx) => authHeader(ctx, auth, own(ctx)),
+        mayPass: scoped,
+      });
       break;
     case 4:
-      b.add({ ...base, method: 'GET', path: (ctx) => `/directline/conversations/${idOf(ctx, idWhich, own(ctx))}/activities?watermark=${watermark}`, headers: (ctx) => authHeader(ctx, auth, own(ctx)), mayPass: scoped });
+      b.add({
+        ...base,
+        method: 'GET',
+        path: (ctx) => `/directline/conversations/${idOf(ctx, idWhich, own(ctx))}/activities?watermark=${watermark}`,
+        headers: (ctx) => authHeader(ctx, auth, own(ctx)),
+        mayPass: scoped,
+      });
       break;
     case 5:
     case 6:
@@ -74,7 +99,13 @@ function routeCase(b: CaseBuilder, d: DlDraw): void {
       // Everything random is drawn now, not when the request is sent, so a seed always means the same requests.
       const method = b.rng.pick(['GET', 'POST', 'PUT', 'DELETE']);
       const tail = b.rng.pick(['stream', 'upload', 'members', 'x']);
-      b.add({ ...base, method, path: (ctx) => `/directline/conversations/${idOf(ctx, idWhich, own(ctx))}/${tail}`, headers: (ctx) => authHeader(ctx, auth, own(ctx)), mayPass: true });
+      b.add({
+        ...base,
+        method,
+        path: (ctx) => `/directline/conversations/${idOf(ctx, idWhich, own(ctx))}/${tail}`,
+        headers: (ctx) => authHeader(ctx, auth, own(ctx)),
+        mayPass: true,
+      });
       break;
     }
     default:

@@ -28,7 +28,17 @@ export function contentTypeCases(b: CaseBuilder): void {
     const id = b.conv();
     const body = JSON.stringify(b.activity(id, { text: 'hello' }));
     const headers: Record<string, string> = type === '' ? {} : { 'content-type': type };
-    b.add({ surface: 'messages', tags: [`ctype:${type}`], method: 'POST', path: '/api/messages', headers, body, expect: expected, conversationId: id, wantsReply: expected.every((s) => s === 200) });
+    b.add({
+      surface: 'messages',
+      tags: [`ctype:${type}`],
+      method: 'POST',
+      path: '/api/messages',
+      headers,
+      body,
+      expect: expected,
+      conversationId: id,
+      wantsReply: expected.every((s) => s === 200),
+    });
   }
 }
 
@@ -36,7 +46,15 @@ export function methodCases(b: CaseBuilder): void {
   const { rng } = b;
   for (let i = 0; i < 40; i += 1) {
     const method = rng.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
-    b.add({ surface: 'messages', tags: [`method:${method}`], method, path: '/api/messages', headers: method === 'GET' || method === 'DELETE' || method === 'OPTIONS' ? {} : JSON_HEADERS, body: method === 'GET' || method === 'DELETE' || method === 'OPTIONS' ? undefined : JSON.stringify(b.activity(b.conv())), expect: [405] });
+    b.add({
+      surface: 'messages',
+      tags: [`method:${method}`],
+      method,
+      path: '/api/messages',
+      headers: method === 'GET' || method === 'DELETE' || method === 'OPTIONS' ? {} : JSON_HEADERS,
+      body: method === 'GET' || method === 'DELETE' || method === 'OPTIONS' ? undefined : JSON.stringify(b.activity(b.conv())),
+      expect: [405],
+    });
   }
 }
 
@@ -44,8 +62,23 @@ export function authHeaderCases(b: CaseBuilder): void {
   const { rng } = b;
   for (let i = 0; i < 20; i += 1) {
     // With no app id the endpoint is anonymous; a token it cannot validate must still not crash it.
-    const auth = rng.pick(['Bearer garbage', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.', `Bearer ${'x'.repeat(6000)}`, 'Bearer a b c']);
+    const auth = rng.pick([
+      'Bearer garbage',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.',
+      `Bearer ${'x'.repeat(6000)}`,
+      'Bearer a b c',
+    ]);
     const id = b.conv();
-    b.add({ surface: 'messages', tags: ['auth-header'], method: 'POST', path: '/api/messages', headers: { ...JSON_HEADERS, authorization: auth }, body: JSON.stringify(b.activity(id, { text: 'hello' })), conversationId: id });
+    b.add({
+      surface: 'messages',
+      tags: ['auth-header'],
+      method: 'POST',
+      path: '/api/messages',
+      headers: { ...JSON_HEADERS, authorization: auth },
+      body: JSON.stringify(b.activity(id, { text: 'hello' })),
+      conversationId: id,
+    });
   }
 }

@@ -4,9 +4,28 @@ import { KINDS, hostileString, valueOfKind } from '../hostile.js';
 import type { CaseBuilder } from './builder.js';
 
 const OTHER_TYPES = [
-  'typing', 'event', 'invoke', 'endOfConversation', 'messageReaction', 'installationUpdate', 'messageUpdate', 'messageDelete',
-  'contactRelationUpdate', 'deleteUserData', 'trace', 'handoff', 'suggestion', 'command', 'commandResult', 'conversationUpdate',
-  'MESSAGE', 'message ', 'zz-unknown', '\u0000', '💥', 'x'.repeat(300),
+  'typing',
+  'event',
+  'invoke',
+  'endOfConversation',
+  'messageReaction',
+  'installationUpdate',
+  'messageUpdate',
+  'messageDelete',
+  'contactRelationUpdate',
+  'deleteUserData',
+  'trace',
+  'handoff',
+  'suggestion',
+  'command',
+  'commandResult',
+  'conversationUpdate',
+  'MESSAGE',
+  'message ',
+  'zz-unknown',
+  '\u0000',
+  '💥',
+  'x'.repeat(300),
 ];
 
 export function textCases(b: CaseBuilder): void {
@@ -15,7 +34,8 @@ export function textCases(b: CaseBuilder): void {
 
 export function longTextCases(b: CaseBuilder): void {
   const { rng } = b;
-  for (let i = 0; i < 4; i += 1) b.message(['text:long'], b.activity(b.conv(), { text: hostileString(rng, 10_000).padEnd(rng.range(5_000, 10_000), ' word') }));
+  for (let i = 0; i < 4; i += 1)
+    b.message(['text:long'], b.activity(b.conv(), { text: hostileString(rng, 10_000).padEnd(rng.range(5_000, 10_000), ' word') }));
 }
 
 /** One field set to a value of some kind; where the schema must refuse it, a 400. */
@@ -25,7 +45,8 @@ export function fieldMutationCases(b: CaseBuilder): void {
     const path = rng.pick(ACTIVITY_PATHS);
     const kind = rng.pick(KINDS);
     const body = b.activity(b.conv());
-    if (path.startsWith('members') || path === 'action' || path === 'topicName' || path === 'historyDisclosed') body.type = 'conversationUpdate';
+    if (path.startsWith('members') || path === 'action' || path === 'topicName' || path === 'historyDisclosed')
+      body.type = 'conversationUpdate';
     if (path === 'name' || path === 'valueType') body.type = rng.pick(['event', 'message']);
     if (path === 'reactionsAdded') body.type = 'messageReaction';
     setPath(body, path, valueOfKind(rng, kind));
@@ -49,7 +70,14 @@ export function otherTypeCases(b: CaseBuilder): void {
     const type = rng.pick(OTHER_TYPES);
     const extra: Record<string, unknown> = { type };
     if (type === 'event' || type === 'invoke') {
-      extra.name = rng.pick(['handoff.unclaimed', 'handoff.status', 'webchat/join', 'adaptiveCard/action', 'signin/verifyState', hostileString(rng, 50)]);
+      extra.name = rng.pick([
+        'handoff.unclaimed',
+        'handoff.status',
+        'webchat/join',
+        'adaptiveCard/action',
+        'signin/verifyState',
+        hostileString(rng, 50),
+      ]);
       extra.value = valueOfKind(rng, rng.pick(KINDS));
     }
     if (type === 'conversationUpdate') extra.membersAdded = rng.chance(0.5) ? [{ id: 'fuzz-user' }, { id: 'helpdesk-bot' }] : [];
@@ -70,7 +98,11 @@ export function replayCases(b: CaseBuilder): void {
   const { rng } = b;
   for (let i = 0; i < 25; i += 1) {
     // The same activity (same id) delivered twice, as a channel retrying a timed-out delivery does.
-    b.message(['replay'], b.activity(b.conv(), { text: rng.pick(['hello', 'My code, text or call never arrives', 'talk to a person', 'help']) }), { repeat: 2 });
+    b.message(
+      ['replay'],
+      b.activity(b.conv(), { text: rng.pick(['hello', 'My code, text or call never arrives', 'talk to a person', 'help']) }),
+      { repeat: 2 },
+    );
   }
 }
 
@@ -84,7 +116,9 @@ export function conversationIdCases(b: CaseBuilder): void {
   const { rng } = b;
   for (let i = 0; i < 10; i += 1) {
     // Conversation ids a file name or URL could trip on (the store hashes them; the connector URL encodes them).
-    const id = rng.pick(['../../../etc/passwd', 'a/b/c', 'a?b#c', '%2e%2e%2f', 'con', 'NUL', 'x'.repeat(2000), '💥/🔥', ' ', '\u0000id', 'a\\b']) + rng.id();
+    const id =
+      rng.pick(['../../../etc/passwd', 'a/b/c', 'a?b#c', '%2e%2e%2f', 'con', 'NUL', 'x'.repeat(2000), '💥/🔥', ' ', '\u0000id', 'a\\b']) +
+      rng.id();
     b.message(['conversation-id'], b.activity(id, { text: 'hello' }));
   }
 }

@@ -20,11 +20,25 @@ export function serviceUrlSchemeCases(b: CaseBuilder): void {
 function ssrfUrls(captureUrl: string, closedPort: number): string[] {
   const capture = new URL(captureUrl);
   return [
-    `http://127.0.0.1:${closedPort}/internal/admin?x=`, `http://2130706433:${closedPort}/`, `http://0x7f.1:${closedPort}/`, `http://127.1:${closedPort}/`,
-    `http://0177.0.0.1:${closedPort}/`, `http://[::1]:${closedPort}/`, `http://[::ffff:7f00:1]:${closedPort}/`, `http://localhost:${closedPort}/`,
-    `http://169.254.169.254/latest/meta-data/`, `http://metadata.google.internal/`, `${captureUrl}/api/messages?x=`, `${captureUrl}/?q=1`,
-    `${captureUrl}/#frag`, `http://user:pw@${capture.host}/`, `${captureUrl}/v3/../api`, `${capture.protocol}//${capture.hostname}:${Number(capture.port) + 1}/`,
-    `https://${capture.host}/`, 'http://evil.botframework.com.example.net/', 'https://botframework.com@evil.example/',
+    `http://127.0.0.1:${closedPort}/internal/admin?x=`,
+    `http://2130706433:${closedPort}/`,
+    `http://0x7f.1:${closedPort}/`,
+    `http://127.1:${closedPort}/`,
+    `http://0177.0.0.1:${closedPort}/`,
+    `http://[::1]:${closedPort}/`,
+    `http://[::ffff:7f00:1]:${closedPort}/`,
+    `http://localhost:${closedPort}/`,
+    `http://169.254.169.254/latest/meta-data/`,
+    `http://metadata.google.internal/`,
+    `${captureUrl}/api/messages?x=`,
+    `${captureUrl}/?q=1`,
+    `${captureUrl}/#frag`,
+    `http://user:pw@${capture.host}/`,
+    `${captureUrl}/v3/../api`,
+    `${capture.protocol}//${capture.hostname}:${Number(capture.port) + 1}/`,
+    `https://${capture.host}/`,
+    'http://evil.botframework.com.example.net/',
+    'https://botframework.com@evil.example/',
   ];
 }
 

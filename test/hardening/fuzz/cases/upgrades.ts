@@ -1,9 +1,21 @@
 /** Stray WebSocket upgrades: only a stream with its one-shot ticket is taken; everything else answered and closed. */
 import type { CaseBuilder } from './builder.js';
 
-const UPGRADE_PATHS = ['/', '/api/messages', '/directline', '/directline/conversations/{own}/stream', '/directline/conversations/{own}/stream?t=forged',
-  '/directline/conversations/{other}/stream?t=forged', '/directline/conversations/%E0%A4%A/stream?t=x', '/v3/conversations/{own}/activities', '/admin',
-  '/healthz', `/${'a'.repeat(3000)}`, '/directline/conversations/{own}/stream/extra', '/webchat.js'];
+const UPGRADE_PATHS = [
+  '/',
+  '/api/messages',
+  '/directline',
+  '/directline/conversations/{own}/stream',
+  '/directline/conversations/{own}/stream?t=forged',
+  '/directline/conversations/{other}/stream?t=forged',
+  '/directline/conversations/%E0%A4%A/stream?t=x',
+  '/v3/conversations/{own}/activities',
+  '/admin',
+  '/healthz',
+  `/${'a'.repeat(3000)}`,
+  '/directline/conversations/{own}/stream/extra',
+  '/webchat.js',
+];
 
 export function upgradeCases(b: CaseBuilder): void {
   const { rng } = b;
