@@ -42,7 +42,7 @@ describe('local recognizer', () => {
     expect(phrases.filter((p) => examples.has(p.text.toLowerCase()))).toEqual([]);
     for (const p of phrases) expect(tree.nodes.has(p.intent)).toBe(true);
     const e = await evaluate(recognizer, phrases, 0.5);
-    // Floors a little under the figures in the README (86% top-1, 96% top-3, 4.5% confidently wrong).
+    // Floors a little under the figures in docs/testing.md (86% top-1, 96% top-3, 4.5% confidently wrong).
     expect(e.correct / e.total).toBeGreaterThanOrEqual(0.82);
     expect(e.inTop3 / e.total).toBeGreaterThanOrEqual(0.92);
     expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.08);

@@ -24,7 +24,7 @@ export type FailureReason =
 
 export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: FailureReason };
 
-/** A reply that does not fit the schema; counted by the breaker like a failed request. */
+/** A reply that does not fit the schema: the local path answers instead; the breaker does not count it (see below). */
 export class MalformedReply extends Error {
   constructor(detail: string) {
     super(`malformed model reply: ${detail}`);

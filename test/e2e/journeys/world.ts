@@ -47,7 +47,7 @@ export interface World {
   agent?: Opened;
 }
 
-/** The screenshots the README shows (docs/screenshots/, refreshed by `npm run screenshots`). */
+/** The screenshots the README and docs/ show (docs/screenshots/, refreshed by `npm run screenshots`). */
 const README_SHOTS = new Set([
   'desktop-1-user-welcome',
   'desktop-2-user-review-card',
