@@ -197,33 +197,17 @@ describe('deeply nested JSON', () => {
     const listed = await request('GET', `/directline/conversations/${conversation.conversationId}/activities`, auth);
     expect(listed.status).toBe(200);
 
+    const activity = {
+      type: 'message',
+      channelId: 'webchat',
+      serviceUrl: bot.url,
+      conversation: { id: 'c' },
+      from: { id: 'u' },
+      recipient: { id: 'b' },
+    };
     const bodies: [string, string, unknown][] = [
-      [
-        'POST',
-        '/api/messages',
-        {
-          type: 'message',
-          channelId: 'webchat',
-          serviceUrl: bot.url,
-          conversation: { id: 'c' },
-          from: { id: 'u' },
-          recipient: { id: 'b' },
-          channelData: '$',
-        },
-      ],
-      [
-        'POST',
-        '/api/messages',
-        {
-          type: 'message',
-          channelId: 'webchat',
-          serviceUrl: bot.url,
-          conversation: { id: 'c' },
-          from: { id: 'u' },
-          recipient: { id: 'b' },
-          value: '$',
-        },
-      ],
+      ['POST', '/api/messages', { ...activity, channelData: '$' }],
+      ['POST', '/api/messages', { ...activity, value: '$' }],
       ['POST', `/v3/conversations/${conversation.conversationId}/activities`, { type: 'message', text: 'x', channelData: '$' }],
       ['POST', '/directline/tokens/generate', { user: { id: 'u', extra: '$' } }],
       ['POST', `/directline/conversations/${conversation.conversationId}/activities`, { type: 'message', text: 'x', value: '$' }],
