@@ -13,8 +13,19 @@ async function main(): Promise<void> {
   if (app.devTokens?.agent) console.log(`  Agent console: ${base}/agent  (sign in with token ${app.devTokens.agent})`);
   if (app.devTokens?.admin) console.log(`  Admin review:  ${base}/admin  (sign in with token ${app.devTokens.admin})`);
   console.log('');
-  const shutdown = (): void => {
-    void app.close().then(() => process.exit(0));
+  // Once: a second signal while draining gets Node's default (exit at once), for an operator who will not wait.
+  const shutdown = (signal: NodeJS.Signals): void => {
+    app.logger.info({ signal }, 'shutting down: finishing turns under way');
+    app.close().then(
+      () => {
+        app.logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        app.logger.error({ err: { message: (err as Error).message } }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

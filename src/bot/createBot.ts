@@ -5,6 +5,7 @@ import type { HandoffService } from '../handoff/handoffService.js';
 import type { KnowledgeTree } from '../knowledge/loader.js';
 import type { Logger } from '../logger.js';
 import { ticketForm } from '../tickets/ticketForm.js';
+import { isStoreUnreachable } from '../stores/storeUnreachable.js';
 import type { TranscriptStore } from '../transcripts/types.js';
 import { ui } from '../tree/messages.js';
 import { TreeWalker } from '../tree/walker.js';
@@ -14,6 +15,12 @@ import { SerializeTurnsMiddleware } from './serializeTurns.js';
 import { StoreTranscriptLogger } from './storeTranscriptLogger.js';
 import { TypingIndicator } from './typingIndicator.js';
 import type { TurnLock } from './turnLock.js';
+
+/**
+ * What the user reads when a store cannot be reached mid-turn. Their place is kept (nothing was saved, so the
+ * same answer works again), so it must not tell them to start over.
+ */
+export const STORE_UNREACHABLE_REPLY = "I can't reach my records right now, so I couldn't note that. Please try again in a moment.";
 
 export interface BotParts {
   /** The app's CloudAdapter, or a test's TestAdapter: the same middleware and error handling go on either. */
@@ -55,6 +62,19 @@ export function createBot(parts: BotParts): HelpdeskBot {
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
   adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(parts.transcripts, logger)));
   adapter.onTurnError = async (context, error) => {
+    if (isStoreUnreachable(error)) {
+      logger.warn(
+        { err: { message: error.message }, conversationId: context.activity.conversation?.id },
+        'store unreachable: turn not saved, user asked to try again',
+      );
+      try {
+        if (context.activity.type === 'message') await context.sendActivity(STORE_UNREACHABLE_REPLY);
+      } catch (inner) {
+        logger.error({ err: { message: (inner as Error).message } }, 'could not tell the user the store is unreachable');
+      }
+      // Not swallowed: the turn was not saved, so the channel must not be told it was done (the endpoint answers 503).
+      throw error;
+    }
     logger.error(
       { err: { message: error.message, stack: error.stack }, conversationId: context.activity.conversation?.id },
       'unhandled error in turn',
