@@ -18,7 +18,7 @@ import { createServer, type HttpServer, type ProcessActivity } from './http/serv
 import { bearerMatches, newSecret } from './http/sharedSecret.js';
 import { TokenAuth, type NamedToken } from './http/tokenAuth.js';
 import { loadKnowledge, type KnowledgeTree } from './knowledge/loader.js';
-import { createLogger, type Logger } from './logger.js';
+import { chooseLogFormat, createLogger, type Logger } from './logger.js';
 import { createWebhookNotifier, noopNotifier } from './outbound/webhookNotifier.js';
 import { LocalRecognizer } from './recognizer/localRecognizer.js';
 import { openStores, type StateStorage, type Stores } from './stores/openStores.js';
@@ -68,7 +68,9 @@ type Phase = 'opening' | 'ready' | 'draining';
  * ready. With src/bot/createBot.ts, the only place that knows every layer.
  */
 export async function startApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger =
+    options.logger ??
+    createLogger(config.logLevel, undefined, chooseLogFormat(config.logFormat, process.stdout.isTTY === true, config.production));
   const tree = loadKnowledge(config.knowledgeDir);
   const clock = (): Date => new Date();
   const address = new ListeningAddress();
