@@ -228,6 +228,8 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
           logger.warn({ inFlight: http.inFlight(), drainMs: DRAIN_MS }, 'requests still in flight; closing anyway');
         directLine?.close();
         await closeServer();
+        // Turns are done; their transcript entries are written just after them. Bounded, like the drain.
+        await Promise.race([bot.transcriptsWritten(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
         await stores.close();
       })()),
   };

@@ -44,7 +44,7 @@ export interface BotParts {
  * services they are given, the middleware every turn runs through, and what happens when a turn fails. This
  * and src/app.ts are the only modules that know both the dialogs and the services behind them.
  */
-export function createBot(parts: BotParts): HelpdeskBot {
+export function createBot(parts: BotParts): HelpdeskBot & { transcriptsWritten(): Promise<void> } {
   const { adapter, logger } = parts;
   const conversationState = new ConversationState(parts.storage);
   const services: DialogServices = {
@@ -60,7 +60,8 @@ export function createBot(parts: BotParts): HelpdeskBot {
   adapter.use(new TypingIndicator(500, 2_000));
   adapter.use(new SerializeTurnsMiddleware(parts.turnLock));
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
-  adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(parts.transcripts, logger)));
+  const transcriptLogger = new StoreTranscriptLogger(parts.transcripts, logger);
+  adapter.use(new TranscriptLoggerMiddleware(transcriptLogger));
   adapter.onTurnError = async (context, error) => {
     if (isStoreUnreachable(error)) {
       logger.warn(
@@ -90,5 +91,6 @@ export function createBot(parts: BotParts): HelpdeskBot {
   };
   const bot = new HelpdeskBot(conversationState, services);
   parts.signals.runSignalsWith((context, signal) => bot.runSignal(context, signal));
-  return bot;
+  // For a shutdown: the transcript entries of finished turns are written after the turn (see idle()).
+  return Object.assign(bot, { transcriptsWritten: () => transcriptLogger.idle() });
 }
