@@ -4,9 +4,13 @@
  * arrive meanwhile get 503 with Retry-After, readiness turns false, the process exits 0, and after a restart
  * on the same DATA_DIR the conversation goes on from the step that turn reached.
  */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/paths.js';
 import { tempDir } from '../helpers/botHarness.js';
 import { CaptureServer, ChannelUser, replyTexts } from '../helpers/captureServer.js';
+import { PG_URL, SKIP_PG, randomSchema, withClient } from '../helpers/pg.js';
 import { checkStoreDocuments, freePort, spawnBot, type SpawnedBot } from '../helpers/spawnBot.js';
 
 let capture: CaptureServer;
@@ -99,4 +103,72 @@ describe('SIGTERM mid-turn', () => {
       await again.kill('SIGTERM');
     },
   );
+});
+
+describe.skipIf(SKIP_PG)('SIGTERM while the store is opening', () => {
+  it('is held until the store is open, then drains and exits 0 instead of dying mid-open', { timeout: 60_000 }, async () => {
+    // A door to the real PostgreSQL that holds every connection until released: the store stays "opening".
+    const held: net.Socket[] = [];
+    let open = false;
+    const connect = (client: net.Socket): void => {
+      const server = net.connect(new URL(PG_URL).port ? Number(new URL(PG_URL).port) : 5432, new URL(PG_URL).hostname);
+      client.pipe(server).pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    };
+    const door = net.createServer((client) => (open ? connect(client) : held.push(client)));
+    await new Promise<void>((resolve) => door.listen(0, '127.0.0.1', () => resolve()));
+    const dbUrl = new URL(PG_URL);
+    dbUrl.host = `127.0.0.1:${(door.address() as net.AddressInfo).port}`;
+    const schema = randomSchema();
+    const botPort = await freePort();
+    const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
+      cwd: projectRoot(),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'test',
+        PORT: String(botPort),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        LOCAL_DIRECTLINE: 'false',
+        DATABASE_URL: dbUrl.toString(),
+        PG_SCHEMA: schema,
+        OPENAI_API_KEY: '',
+        OPENAI_BASE_URL: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      const base = `http://127.0.0.1:${botPort}`;
+      let opening: Response | undefined;
+      for (let i = 0; i < 300 && !opening; i += 1) {
+        opening = await fetch(`${base}/readyz`).catch(() => undefined);
+        if (!opening) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(opening?.status, output).toBe(503);
+      expect(await opening!.json()).toEqual({ ready: false, reason: 'opening the store' });
+
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await fetch(`${base}/healthz`)).status, 'still alive, waiting for the store').toBe(200);
+      open = true;
+      for (const client of held.splice(0)) connect(client);
+
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output).toContain('"msg":"bot listening"');
+      expect(output).toContain('"msg":"stopped"');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const s of held) s.destroy();
+      door.close();
+      await withClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
+    }
+  });
 });
