@@ -14,11 +14,11 @@ import { clientAddressOf } from './http/clientAddress.js';
 import { ownHostNames } from './http/ownHosts.js';
 import { RateLimits } from './http/rateLimits.js';
 import { replyTargetPolicy } from './http/replyTargets.js';
-import { createServer, type HttpServer } from './http/server.js';
-import { newSecret } from './http/sharedSecret.js';
+import { createServer, type HttpServer, type ProcessActivity } from './http/server.js';
+import { bearerMatches, newSecret } from './http/sharedSecret.js';
 import { TokenAuth, type NamedToken } from './http/tokenAuth.js';
 import { loadKnowledge, type KnowledgeTree } from './knowledge/loader.js';
-import { createLogger, type Logger } from './logger.js';
+import { chooseLogFormat, createLogger, type Logger } from './logger.js';
 import { createWebhookNotifier, noopNotifier } from './outbound/webhookNotifier.js';
 import { LocalRecognizer } from './recognizer/localRecognizer.js';
 import { openStores, type StateStorage, type Stores } from './stores/openStores.js';
@@ -55,18 +55,76 @@ class ListeningAddress {
   ownHosts = new Set<string>();
 }
 
+/** Time a shutdown gives requests in flight (turns and their replies) before closing anyway; under systemd's TimeoutStopSec. */
+export const DRAIN_MS = 20_000;
+/** What a client refused while the bot starts or drains is told to wait, in seconds. */
+const RETRY_AFTER_S = 5;
+
+/** Opening the store (listening already, for the health checks), taking turns, or finishing them before exit. */
+type Phase = 'opening' | 'ready' | 'draining';
+
 /**
- * The composition root: config -> stores -> services -> bot -> HTTP, then listening. With src/bot/createBot.ts,
- * the only place that knows every layer.
+ * The composition root: config -> HTTP (listening, health checks only) -> stores -> services -> bot, then
+ * ready. With src/bot/createBot.ts, the only place that knows every layer.
  */
 export async function startApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger =
+    options.logger ??
+    createLogger(config.logLevel, undefined, chooseLogFormat(config.logFormat, process.stdout.isTTY === true, config.production));
   const tree = loadKnowledge(config.knowledgeDir);
-  const stores = await openStores(config, logger);
   const clock = (): Date => new Date();
   const address = new ListeningAddress();
   // Both halves of the local Direct Line live in this process; they trust each other through two secrets made now.
   const localChannel = config.localDirectLine ? { toBot: newSecret(), fromBot: newSecret() } : undefined;
+  let phase: Phase = 'opening';
+  // Set once the stores are open and the bot is built; until then the admission below keeps every turn out.
+  const live: { running?: { endpoint: ProcessActivity; stores: Stores } } = {};
+
+  const clientOf = clientAddressOf(config.trustProxy);
+  const rateLimits = new RateLimits(config.rateLimits, clientOf);
+  const http = createServer({
+    processActivity: (request) =>
+      live.running ? live.running.endpoint(request) : Promise.resolve({ status: 503, retryAfterS: RETRY_AFTER_S }),
+    anonymousBotEndpoint: config.app.id === '' && !config.localDirectLine,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
+    rateLimits,
+    health: () => ({ knowledgeNodes: tree.nodes.size, localDirectLine: config.localDirectLine }),
+    readiness: async () => {
+      if (phase === 'draining') return { ready: false, reason: 'shutting down' };
+      const { running } = live;
+      if (!running) return { ready: false, reason: 'opening the store' };
+      const store = await running.stores.health();
+      return store.ok ? { ready: true, store: running.stores.kind } : { ready: false, reason: store.reason };
+    },
+    admission: ({ path, authorization }) => {
+      if (phase === 'ready') return undefined;
+      if (phase === 'opening') return { reason: 'The bot is starting; try again in a moment.', retryAfterS: RETRY_AFTER_S };
+      // Draining: what finishes turns already under way still gets in: the local Direct Line forwarding a message
+      // it took before, and the bot's replies to it (its connector routes check the bot's own secret).
+      const finishing =
+        localChannel && (path.startsWith('/v3/') || (path === '/api/messages' && bearerMatches(authorization, localChannel.toBot)));
+      return finishing ? undefined : { reason: 'The bot is restarting; try again in a moment.', retryAfterS: RETRY_AFTER_S };
+    },
+  });
+  // Listening before the store opens, so a supervisor sees a live process that is not ready yet (/readyz).
+  await listen(http, config, address);
+  const closeServer = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      http.server.close(() => resolve());
+      // Idle keep-alive sockets (and anything past the drain) would hold close() open.
+      http.server.server.closeAllConnections();
+    });
+  };
+  let stores: Stores;
+  try {
+    stores = await openStores(config, logger);
+  } catch (err) {
+    await closeServer();
+    throw err;
+  }
+
   const adapter = createAdapter(
     config,
     localChannel && {
@@ -100,29 +158,18 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     logger,
     clock,
   });
-
-  const clientOf = clientAddressOf(config.trustProxy);
-  const rateLimits = new RateLimits(config.rateLimits, clientOf);
-  const http = createServer({
-    processActivity: createBotEndpoint({
-      adapter,
-      appId: config.app.id,
-      localChannel: localChannel && {
-        get serviceUrl() {
-          return address.url;
-        },
-        secret: localChannel.toBot,
+  const endpoint = createBotEndpoint({
+    adapter,
+    appId: config.app.id,
+    localChannel: localChannel && {
+      get serviceUrl() {
+        return address.url;
       },
-      replyTargets: replyTargetPolicy(config.allowedServiceUrls),
-      run: (context) => bot.run(context),
-      logger,
-    }),
-    anonymousBotEndpoint: config.app.id === '' && !config.localDirectLine,
+      secret: localChannel.toBot,
+    },
+    replyTargets: replyTargetPolicy(config.allowedServiceUrls),
+    run: (context) => bot.run(context),
     logger,
-    maxBodyBytes: config.maxBodyBytes,
-    requestTimeoutMs: config.requestTimeoutMs,
-    rateLimits,
-    health: () => ({ knowledgeNodes: tree.nodes.size, localDirectLine: config.localDirectLine }),
   });
 
   // Browsers reach the page at PUBLIC_URL, or at one of this machine's own names; never at whatever a Host
@@ -143,14 +190,9 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   if (config.localDirectLine) registerWebChat(http.server, publicBase);
   const devTokens = registerConsoles(http, config, { handoff, transcripts: stores.transcripts, tree, rateLimits, clock });
   const stopHousekeeping = startHousekeeping(config, { handoff, transcripts: stores.transcripts, logger, clock });
+  live.running = { endpoint, stores };
+  phase = 'ready';
 
-  try {
-    await listen(http, config, address);
-  } catch (err) {
-    stopHousekeeping();
-    await stores.close(); // an open pool would keep the failed process alive
-    throw err;
-  }
   const model = config.openai && { model: config.openai.model, baseUrl: config.openai.baseUrl ?? 'api.openai.com' };
   logger.info(
     {
@@ -163,6 +205,7 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     'bot listening',
   );
 
+  let closing: Promise<void> | undefined;
   return {
     server: http.server,
     url: address.url,
@@ -175,12 +218,20 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     logger,
     devTokens,
     ...(localChannel ? { localConnector: { serviceUrl: address.url, authorization: `Bearer ${localChannel.fromBot}` } } : {}),
-    close: async () => {
-      stopHousekeeping();
-      directLine?.close();
-      await new Promise<void>((resolve) => http.server.close(() => resolve()));
-      await stores.close();
-    },
+    // Drains, then closes: new requests get 503 with Retry-After, turns under way finish (their replies sent,
+    // their state and transcripts written), then the stores flush what they hold and close.
+    close: () =>
+      (closing ??= (async () => {
+        phase = 'draining';
+        stopHousekeeping();
+        if (!(await http.settled(DRAIN_MS)))
+          logger.warn({ inFlight: http.inFlight(), drainMs: DRAIN_MS }, 'requests still in flight; closing anyway');
+        directLine?.close();
+        await closeServer();
+        // Turns are done; their transcript entries are written just after them. Bounded, like the drain.
+        await Promise.race([bot.transcriptsWritten(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+        await stores.close();
+      })()),
   };
 }
 

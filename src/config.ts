@@ -37,6 +37,9 @@ const envSchema = z.object({
   /** The local Direct Line + Web Chat page; on by default only when no app id is configured. */
   LOCAL_DIRECTLINE: boolean.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: one-line human logs on a terminal outside production, JSON otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  NODE_ENV: z.string().optional(),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -182,6 +185,9 @@ export interface Config {
   knowledgeDir: string;
   localDirectLine: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof envSchema>['LOG_FORMAT'];
+  /** NODE_ENV === 'production': never pretty logs on `auto`. */
+  production: boolean;
   maxBodyBytes: number;
   requestTimeoutMs: number;
   recognizerThreshold: number;
@@ -236,6 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     knowledgeDir: path.resolve(root, e.KNOWLEDGE_DIR),
     localDirectLine: e.LOCAL_DIRECTLINE ?? e.MicrosoftAppId === '',
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    production: e.NODE_ENV === 'production',
     maxBodyBytes: e.MAX_BODY_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     recognizerThreshold: e.RECOGNIZER_THRESHOLD,

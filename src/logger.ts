@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -53,12 +54,37 @@ const SERIALIZERS: Record<string, (value: object) => unknown> = {
   err: (value) => (value instanceof Error ? pino.stdSerializers.err(value) : value),
 };
 
+/** JSON lines for machines (files, pipes, journald, collectors), or one human line per entry for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * Structured JSON logs. Paths that can carry secrets or user text are redacted so they never reach a log
+ * `auto` means pretty only for a developer watching a terminal: stdout a TTY and not production. Anything
+ * read by a program (a pipe, a file, journald under systemd, a container's log driver) gets JSON.
+ */
+export function chooseLogFormat(setting: 'auto' | LogFormat, stdoutIsTTY: boolean, production: boolean): LogFormat {
+  if (setting !== 'auto') return setting;
+  return stdoutIsTTY && !production ? 'pretty' : 'json';
+}
+
+/**
+ * Structured JSON logs (or, with `format` pretty, the same entries as one readable line each: redaction and
+ * scrubbing run before either is written). Paths that can carry secrets or user text are redacted so they never reach a log
  * sink, whatever a caller passes in; requests are logged by method and path only, and every line is scrubbed
  * of credentials a library may have put anywhere.
  */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
+  // In-process and synchronous (not pino's worker transport), so the last lines before process.exit are written.
+  const out =
+    format === 'pretty'
+      ? pretty({
+          destination: destination ?? 1,
+          sync: true,
+          singleLine: true,
+          colorize: destination ? false : pretty.isColorSupported,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname',
+        })
+      : destination;
   return pino(
     {
       level,
@@ -81,6 +107,6 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         censor: CENSOR,
       },
     },
-    destination as pino.DestinationStream | undefined,
+    out as pino.DestinationStream | undefined,
   );
 }

@@ -2,6 +2,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator.js';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Logger } from '../logger.js';
+import { isStoreUnreachable } from '../stores/storeUnreachable.js';
 import type { ReplyTargetCheck } from '../http/replyTargets.js';
 import type { BotAnswer, BotRequest, ProcessActivity } from '../http/server.js';
 import { bearerMatches } from '../http/sharedSecret.js';
@@ -56,6 +57,14 @@ export function createBotEndpoint({ adapter, appId, localChannel, replyTargets, 
       const answer = await adapter.runAuthenticated(authenticated, activity, run);
       return { status: answer?.status ?? 200, body: answer?.body };
     } catch (err) {
+      if (isStoreUnreachable(err)) {
+        // The user was told to try again (onTurnError); the channel learns the turn was not taken.
+        return {
+          status: 503,
+          body: { code: 'StoreUnavailable', message: 'The bot cannot reach its records right now; try again in a moment.' },
+          retryAfterS: 5,
+        };
+      }
       logger.error({ err: { message: (err as Error).message }, conversationId: inbound.conversation.id }, 'turn failed');
       return refusal(500, 'InternalError', 'The bot could not process this activity.');
     }

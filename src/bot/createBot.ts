@@ -5,6 +5,7 @@ import type { HandoffService } from '../handoff/handoffService.js';
 import type { KnowledgeTree } from '../knowledge/loader.js';
 import type { Logger } from '../logger.js';
 import { ticketForm } from '../tickets/ticketForm.js';
+import { isStoreUnreachable } from '../stores/storeUnreachable.js';
 import type { TranscriptStore } from '../transcripts/types.js';
 import { ui } from '../tree/messages.js';
 import { TreeWalker } from '../tree/walker.js';
@@ -14,6 +15,12 @@ import { SerializeTurnsMiddleware } from './serializeTurns.js';
 import { StoreTranscriptLogger } from './storeTranscriptLogger.js';
 import { TypingIndicator } from './typingIndicator.js';
 import type { TurnLock } from './turnLock.js';
+
+/**
+ * What the user reads when a store cannot be reached mid-turn. Their place is kept (nothing was saved, so the
+ * same answer works again), so it must not tell them to start over.
+ */
+export const STORE_UNREACHABLE_REPLY = "I can't reach my records right now, so I couldn't note that. Please try again in a moment.";
 
 export interface BotParts {
   /** The app's CloudAdapter, or a test's TestAdapter: the same middleware and error handling go on either. */
@@ -37,7 +44,7 @@ export interface BotParts {
  * services they are given, the middleware every turn runs through, and what happens when a turn fails. This
  * and src/app.ts are the only modules that know both the dialogs and the services behind them.
  */
-export function createBot(parts: BotParts): HelpdeskBot {
+export function createBot(parts: BotParts): HelpdeskBot & { transcriptsWritten(): Promise<void> } {
   const { adapter, logger } = parts;
   const conversationState = new ConversationState(parts.storage);
   const services: DialogServices = {
@@ -53,8 +60,22 @@ export function createBot(parts: BotParts): HelpdeskBot {
   adapter.use(new TypingIndicator(500, 2_000));
   adapter.use(new SerializeTurnsMiddleware(parts.turnLock));
   // Every activity in and out of every turn (user, bot, agent) is redacted and stored for admins.
-  adapter.use(new TranscriptLoggerMiddleware(new StoreTranscriptLogger(parts.transcripts, logger)));
+  const transcriptLogger = new StoreTranscriptLogger(parts.transcripts, logger);
+  adapter.use(new TranscriptLoggerMiddleware(transcriptLogger));
   adapter.onTurnError = async (context, error) => {
+    if (isStoreUnreachable(error)) {
+      logger.warn(
+        { err: { message: error.message }, conversationId: context.activity.conversation?.id },
+        'store unreachable: turn not saved, user asked to try again',
+      );
+      try {
+        if (context.activity.type === 'message') await context.sendActivity(STORE_UNREACHABLE_REPLY);
+      } catch (inner) {
+        logger.error({ err: { message: (inner as Error).message } }, 'could not tell the user the store is unreachable');
+      }
+      // Not swallowed: the turn was not saved, so the channel must not be told it was done (the endpoint answers 503).
+      throw error;
+    }
     logger.error(
       { err: { message: error.message, stack: error.stack }, conversationId: context.activity.conversation?.id },
       'unhandled error in turn',
@@ -70,5 +91,6 @@ export function createBot(parts: BotParts): HelpdeskBot {
   };
   const bot = new HelpdeskBot(conversationState, services);
   parts.signals.runSignalsWith((context, signal) => bot.runSignal(context, signal));
-  return bot;
+  // For a shutdown: the transcript entries of finished turns are written after the turn (see idle()).
+  return Object.assign(bot, { transcriptsWritten: () => transcriptLogger.idle() });
 }

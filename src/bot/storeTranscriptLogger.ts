@@ -108,6 +108,15 @@ export class StoreTranscriptLogger implements TranscriptLogger {
     if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value!);
   }
 
+  /**
+   * Resolves once every write handed to this logger so far is done (or failed and logged). botbuilder calls
+   * the logger at the end of a turn without waiting, so a shutdown must wait here before closing the store,
+   * or the last turns' entries would be lost.
+   */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
   private inOrder(id: string, write: () => Promise<void>): Promise<void> {
     const next = (this.chains.get(id) ?? Promise.resolve()).then(write);
     this.chains.set(id, next);

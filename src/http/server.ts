@@ -19,8 +19,17 @@ export interface BotRequest {
   admit: () => Promise<boolean>;
 }
 
-/** The bot's answer: a status with an optional JSON body, or undefined when admit() already answered. */
-export type BotAnswer = { status: number; body?: unknown } | undefined;
+/**
+ * The bot's answer: a status with an optional JSON body (and, for 503, how many seconds to wait before trying
+ * again), or undefined when admit() already answered.
+ */
+export type BotAnswer = { status: number; body?: unknown; retryAfterS?: number } | undefined;
+
+/** `/readyz`'s answer: ready to take turns, or why not. */
+export type Readiness = { ready: true; [detail: string]: unknown } | { ready: false; reason: string };
+
+/** Why a request cannot be taken now (starting, shutting down) and when to try again; undefined: take it. */
+export type Admission = (request: { path: string; authorization: string }) => { reason: string; retryAfterS: number } | undefined;
 
 export type ProcessActivity = (request: BotRequest) => Promise<BotAnswer>;
 
@@ -34,6 +43,10 @@ export interface ServerDeps {
   requestTimeoutMs: number;
   rateLimits: RateLimits;
   health: () => Record<string, unknown>;
+  /** Whether the bot can take turns now (its store open and reachable): `/readyz`. */
+  readiness: () => Promise<Readiness>;
+  /** Asked before any request but the health checks: refused ones get 503 with Retry-After. */
+  admission: Admission;
 }
 
 export interface HttpServer {
@@ -42,13 +55,23 @@ export interface HttpServer {
   upgrades: UpgradeRoutes;
 }
 
+/** What a shutdown needs to know of the requests the server is answering. */
+export interface RequestTracking {
+  /** Requests begun and not yet answered (WebSockets not counted). */
+  inFlight(): number;
+  /** Resolves once no request is in flight, or after `timeoutMs`; true when they all finished. */
+  settled(timeoutMs: number): Promise<boolean>;
+}
+
 /** Conversation ids of bot-endpoint requests, for the request log line. */
 const conversationOf = new WeakMap<Request, string>();
 
 /** Routes used by anonymous clients directly (browsers): limited per client address. */
 const CLIENT_ROUTES = /^\/directline(?:\/|$)/;
 /** Answers that may carry tokens or people's data: never cached by a browser or proxy, never sniffed as HTML. */
-const PRIVATE_ROUTES = /^\/(?:api|directline|v3)(?:\/|$)|^\/healthz$/;
+const PRIVATE_ROUTES = /^\/(?:api|directline|v3)(?:\/|$)|^\/(?:healthz|readyz)$/;
+/** Always answered, whatever the admission says: a supervisor must see a starting or draining process. */
+const HEALTH_ROUTES = /^\/(?:healthz|readyz)$/;
 
 /**
  * No socket lives longer than this without a byte in either direction: above every internal wait (a bot turn
@@ -70,7 +93,9 @@ export function createServer({
   requestTimeoutMs,
   rateLimits,
   health,
-}: ServerDeps): HttpServer {
+  readiness,
+  admission,
+}: ServerDeps): HttpServer & RequestTracking {
   // restify logs through our logger (its default one ignores LOG_LEVEL and writes to stdout on its own). The
   // cast: @types/restify still describes restify 8's bunyan logger; restify 11 takes a pino one.
   const log = logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'];
@@ -91,12 +116,44 @@ export function createServer({
   server.server.on('request', (req) => req.socket.setTimeout(IDLE_SOCKET_MS));
   const upgrades = new UpgradeRoutes(server.server, logger, firstRequestMs);
 
+  // Requests in flight, so a shutdown can let them finish (a turn's replies, an acknowledgement) before closing.
+  let inFlight = 0;
+  let onSettled: (() => void)[] = [];
+  server.server.on('request', (_req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const wake of onSettled.splice(0)) wake();
+    });
+  });
+  const settled = (timeoutMs: number): Promise<boolean> =>
+    inFlight === 0
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => {
+            onSettled = onSettled.filter((w) => w !== wake);
+            resolve(false);
+          }, timeoutMs);
+          const wake = (): void => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          onSettled.push(wake);
+        });
+
   server.pre((req: Request, res: Response, next: Next) => {
     if (PRIVATE_ROUTES.test(req.path())) {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('X-Content-Type-Options', 'nosniff');
     }
-    next();
+    const refused = HEALTH_ROUTES.test(req.path())
+      ? undefined
+      : admission({ path: req.path(), authorization: req.headers.authorization ?? '' });
+    if (!refused) return next();
+    res.setHeader('Retry-After', String(refused.retryAfterS));
+    res.status(503);
+    res.json({ code: 'ServiceUnavailable', message: refused.reason });
+    return next(false);
   });
   // Callback style on purpose: restify continues the chain whenever an async handler resolves, and a
   // refused request must stop here (next(false)) after its 429.
@@ -123,6 +180,7 @@ export function createServer({
     }
     if (!answer || res.headersSent) return;
     if (answer.status === 401 && !(await rateLimits.authFailed(req, res))) return;
+    if (answer.retryAfterS !== undefined) res.setHeader('Retry-After', String(answer.retryAfterS));
     res.status(answer.status);
     if (answer.body === undefined) res.end();
     else res.json(answer.body);
@@ -130,6 +188,19 @@ export function createServer({
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok', ...health() });
+  });
+
+  // Readiness, beside the liveness above: 503 with the reason while the store is opening or unreachable, or
+  // the process is draining, so a load balancer sends turns elsewhere without restarting anything.
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    let answer: Readiness;
+    try {
+      answer = await readiness();
+    } catch (err) {
+      answer = { ready: false, reason: (err as Error).message };
+    }
+    res.status(answer.ready ? 200 : 503);
+    res.json(answer);
   });
 
   // One line per request: who asked what and how it ended. Never bodies or message text, never the query string.
@@ -151,5 +222,5 @@ export function createServer({
     logger.warn({ reqId: req.id(), method: req.method, path: req.path(), status: err.statusCode, reason: err.message }, 'request rejected');
     callback();
   });
-  return { server, upgrades };
+  return { server, upgrades, inFlight: () => inFlight, settled };
 }

@@ -43,6 +43,10 @@ export class CaptureServer {
   readonly replies: CapturedReply[] = [];
   /** Requests that did not match the reply route (method + url), to spot surprises. */
   readonly other: string[] = [];
+  /** Replies are answered (and recorded) this long after they arrive: a slow channel, for a turn that takes a while. */
+  delayMs = 0;
+  /** Replies that arrived, answered yet or not. */
+  arrived = 0;
   private waiters = new Set<() => void>();
 
   private constructor(
@@ -89,6 +93,11 @@ export class CaptureServer {
         this.other.push(`${req.method} ${url}`);
         return answer(200, { id: match[2] ?? randomId() });
       }
+      this.arrived += 1;
+      if (this.delayMs > 0) setTimeout(() => record(match), this.delayMs);
+      else record(match);
+    });
+    const record = (match: RegExpExecArray): void => {
       let activity: CapturedActivity;
       try {
         activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CapturedActivity;
@@ -99,15 +108,17 @@ export class CaptureServer {
         seq: this.replies.length,
         conversationId: safeDecode(match[1]!),
         replyToId: match[2] === undefined ? undefined : safeDecode(match[2]),
-        method: req.method,
+        method: 'POST',
         activity,
         at: Date.now(),
       });
-      answer(200, { id: randomId() });
+      const text = JSON.stringify({ id: randomId() });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
       const waiters = [...this.waiters];
       this.waiters.clear();
       for (const w of waiters) w();
-    });
+    };
   }
 
   /** How many replies the conversation has received so far: a mark for `since`. */

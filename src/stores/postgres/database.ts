@@ -93,6 +93,22 @@ export class PgDatabase implements Queryable {
     return inTransaction(this.pool, work);
   }
 
+  /**
+   * Resolves when the server answers a trivial query within `timeoutMs`, rejects otherwise: for readiness. The
+   * query goes through the pool, so it also fails when every connection is stuck.
+   */
+  async ping(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    });
+    try {
+      await Promise.race([this.pool.query('SELECT 1'), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Waits for queries in flight, then closes every connection; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
