@@ -78,7 +78,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
       state.agent = typeof value.agent === 'string' ? value.agent : 'The help desk';
       await this.send(dc.context, [
         { kind: 'text', text: `**${state.agent}** marked your request as resolved, so you're back with me, the sign-in help bot.` },
-        { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices },
+        { kind: 'prompt', text: ui.agentRatingPrompt, choices: ui.ratingChoices },
       ]);
     } else if (name === 'handoff.unclaimed' && value.ticketId === state.ticketId) {
       const ticket = await this.services.handoff.get(state.ticketId);
@@ -97,7 +97,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
       // The walk ended escalated into this ticket: its rating is this one, for the admin's list and analytics.
       await this.services.outcomes.rateTicket(turnOf(dc.context).conversationId, state.ticketId, answer.rating);
     }
-    const thanks = answer.rating === null ? ui.ratingSkipped : ui.ratingThanks(answer.rating);
+    const thanks = answer.rating === null ? ui.ratingSkipped : ui.agentRatingThanks(answer.rating);
     await this.send(dc.context, [{ kind: 'text', text: thanks }, ui.anythingElse(ui.startOverLabel)]);
     return dc.endDialog({ kind: 'finished' } satisfies HandoffResult);
   }

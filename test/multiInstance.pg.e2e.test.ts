@@ -140,7 +140,7 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
         r.some((x) => x.suggestedActions?.actions.some((btn) => btn.title === '5') ?? false),
     );
     // ...which the user answers on B, and the next question goes to the tree again, on A.
-    await turn(onB, '5', 'Thanks for rating me 5 out of 5.');
+    await turn(onB, '5', 'Thanks for rating the help you got 5 out of 5.');
     expect((await call(b, BOB, 'GET', `/api/agent/tickets/${ticketId}`)).json.ticket).toMatchObject({
       status: 'resolved',
       rating: 5,
