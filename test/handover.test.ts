@@ -25,3 +25,30 @@ describe('after the help desk resolves', () => {
     expect(thanks).not.toContain('rating me');
   });
 });
+
+describe('"talk to a person"', () => {
+  const apology = "Sorry we couldn't sort it out together";
+
+  it('before anything was tried: a neutral hand-over line, no apology', async () => {
+    for (const first of ['talk to a person', 'Something else / none of these']) {
+      const h = await createHarness();
+      await h.join();
+      const text = textsOf(await h.say(first));
+      expect(text).toContain("Sure, let's get a person on it.");
+      expect(text).not.toContain(apology);
+    }
+    // In a branch, but no step answered yet.
+    const h = await createHarness();
+    await h.say('I have a new phone or a new number');
+    expect(textsOf(await h.say('talk to a person'))).not.toContain(apology);
+  });
+
+  it('after a step that did not fix it: says sorry that it did not work out', async () => {
+    const h = await createHarness();
+    await h.say('My code, text or call never arrives');
+    await h.say('No, still stuck');
+    const text = textsOf(await h.say('talk to a person'));
+    expect(text).toContain(apology);
+    expect(text).not.toContain("Sure, let's get a person on it.");
+  });
+});
