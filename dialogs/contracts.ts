@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { ConversationLink, Outcome, QueueSignal, SpottedFields, WalkState } from './services.js';
+import type { ConversationLink, MemoryRecord, Outcome, QueueSignal, SpottedFields, WalkState } from './services.js';
 import type { Answer } from './services.js';
 
 /** The dialogs' ids: MainDialog runs the other three one after another, from their results. */
@@ -38,6 +38,22 @@ export function turnOf(context: TurnContext): TurnInfo {
   return turn;
 }
 
+const MEMORY = Symbol('memory');
+
+/**
+ * Called by the bot at the start of every turn with the conversation's memory, loaded from its state and saved
+ * with it after the turn: the dialogs change it in place and never touch storage.
+ */
+export function setMemory(context: TurnContext, memory: MemoryRecord): void {
+  context.turnState.set(MEMORY, memory);
+}
+
+export function memoryOf(context: TurnContext): MemoryRecord {
+  const memory = context.turnState.get<MemoryRecord | undefined>(MEMORY);
+  if (!memory) throw new Error('No conversation memory: turns must run through HelpdeskBot.run or runSignal');
+  return memory;
+}
+
 export interface MainOptions {
   /** The message that started the conversation, if any: it may already describe the problem. */
   text?: string;
@@ -60,6 +76,8 @@ export interface WalkOptions {
   intro?: string;
   /** Ticket fields already found in what the user wrote, for the ticket if the walk escalates. */
   spotted?: SpottedFields;
+  /** What the user told us in earlier walks (the conversation's memory), for the nodes' variants. */
+  facts?: Record<string, string>;
 }
 
 export interface TicketOptions {

@@ -28,3 +28,116 @@ describe('changing a detail on the review', () => {
     expect(text).toContain(prompt('timestamp'));
   });
 });
+
+const cardFacts = (replies: Awaited<ReturnType<Harness['say']>>): Record<string, string> => {
+  const card = replies.find((r) => r.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive');
+  const facts = (card!.attachments![0]!.content as { body: { facts?: { title: string; value: string }[] }[] }).body[1]!.facts!;
+  return Object.fromEntries(facts.map((f) => [f.title, f.value]));
+};
+
+describe('conversation memory', () => {
+  it('an email and error code in the first message fill the ticket: not asked again, shown on the review card', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say("I'm alex@contoso.com, I keep getting AADSTS50076 and the code never arrives");
+    const replies = await h.say('talk to a person');
+    const text = textsOf(replies);
+    expect(text).toContain('I already have: User ID, Error code');
+    expect(text).not.toContain(prompt('userId'));
+    expect(text).toContain(prompt('errorMessage'));
+    await h.say('The verification code never arrives on my phone');
+    const review = await skipToReviewReplies(h);
+    expect(cardFacts(review)).toMatchObject({ 'User ID': 'alex@contoso.com', 'Error code': 'AADSTS50076' });
+    await h.say('Send to the help desk');
+    const [ticket] = await h.tickets.listOpen();
+    expect(ticket!.fields).toMatchObject({ userId: 'alex@contoso.com', errorCode: 'AADSTS50076' });
+  });
+
+  it('details said in any turn of any dialog accumulate: mid-step ids and a time with its zone', async () => {
+    const h = await createHarness();
+    await h.say('My code, text or call never arrives');
+    await h.say('my correlation id is 9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d and it failed at 2026-11-22 14:05 +01:00');
+    await h.say('No, still stuck');
+    await h.say('sam@contoso.com is my login');
+    const replies = await h.say('talk to a person');
+    expect(textsOf(replies)).toContain('I already have: User ID, Correlation ID, Time of the error');
+    await h.say('The code never arrives');
+    const review = await skipToReviewReplies(h);
+    expect(cardFacts(review)).toMatchObject({
+      'User ID': 'sam@contoso.com',
+      'Correlation ID': '9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d',
+      'Time of the error': '2026-11-22T14:05:00+01:00',
+    });
+  });
+
+  it('keeps no code or password typed in passing: only validated details', async () => {
+    const h = await createHarness();
+    await h.say('My code, text or call never arrives');
+    await h.say('my password is Hunter2!x and the code 482913 did not work, alex@contoso.com');
+    await h.say('talk to a person');
+    await h.say('The code never arrives');
+    await skipToReviewReplies(h);
+    await h.say('Send to the help desk');
+    const [ticket] = await h.tickets.listOpen();
+    const stored = JSON.stringify(ticket);
+    expect(stored).not.toContain('Hunter2');
+    expect(stored).not.toContain('482913');
+    expect(ticket!.fields.userId).toBe('alex@contoso.com');
+  });
+
+  it('"Work or school account" chosen earlier is not asked again at the end of the ticket', async () => {
+    const h = await createHarness();
+    await h.say('I have a new phone or a new number');
+    await h.say('Work or school account');
+    await h.say('No, the old number was all I had'); // escalates
+    await h.say('alex@contoso.com');
+    await h.say('My texts go to my old number');
+    let replies = await h.say('skip');
+    const asked: string[] = [];
+    for (let i = 0; i < 8 && !textsOf(replies).includes(REVIEW); i += 1) {
+      asked.push(textsOf(replies));
+      replies = await h.say('skip');
+    }
+    expect(asked.join('\n')).not.toContain(prompt('accountType'));
+    expect(cardFacts(replies)).toMatchObject({ 'Account type': 'Work or school' });
+    await h.say('Send to the help desk');
+    expect((await h.tickets.listOpen())[0]!.fields.accountType).toBe('work-or-school');
+  });
+
+  it('the account type is remembered across walks: a later escalation from another branch does not ask it', async () => {
+    const h = await createHarness();
+    await h.say('I have a new phone or a new number');
+    await h.say('Work or school account');
+    await h.say('menu');
+    await h.say('talk to a person');
+    await h.say('alex@contoso.com');
+    const asked = [textsOf(await h.say('My texts go to my old number'))];
+    for (let i = 0; i < 8 && !asked.at(-1)!.includes(REVIEW); i += 1) asked.push(textsOf(await h.say('skip')));
+    expect(asked.at(-1)).toContain(REVIEW);
+    expect(asked.join('\n')).not.toContain(prompt('accountType'));
+  });
+
+  it('steps tried in an earlier walk of the conversation go on the ticket too', async () => {
+    const h = await createHarness();
+    await h.say('My code, text or call never arrives');
+    await h.say('No, still stuck');
+    await h.say('start over');
+    await h.say('I left my phone at home');
+    await h.say('talk to a person');
+    await h.say('alex@contoso.com');
+    await h.say('The code never arrives');
+    await skipToReviewReplies(h);
+    await h.say('Send to the help desk');
+    const [ticket] = await h.tickets.listOpen();
+    expect(ticket!.stepsTried.map((s) => [s.node, s.outcome])).toEqual([
+      ['no-code', 'not fixed'],
+      ['phone-at-home', 'asked for a person'],
+    ]);
+  });
+});
+
+async function skipToReviewReplies(h: Harness): Promise<Awaited<ReturnType<Harness['say']>>> {
+  let replies = await h.say('skip');
+  for (let i = 0; i < 8 && !textsOf(replies).includes(REVIEW); i += 1) replies = await h.say('skip');
+  return replies;
+}
