@@ -14,6 +14,11 @@ export interface TurnInfo {
   channelId: string;
   userId: string;
   userName?: string;
+  /**
+   * Who the user is as the channel vouches for them, across conversations (Teams: `aad:` + AAD object id;
+   * otherwise channel + user id), for "one open ticket per user"; absent when the channel gives no user id.
+   */
+  userKey?: string;
   /** Where to reach this conversation again, for the help desk's messages. */
   link: ConversationLink;
   /** The user's clock as the channel reports it (Web Chat sends both), so "14:05 today" means their 14:05. */
@@ -90,6 +95,8 @@ export interface HandoffOptions {
   ticketId: string;
   position: number;
   walk: WalkState;
+  /** The user already had this ticket open and came back to it: say so, with its status, instead of "Done". */
+  rejoined?: { assignedTo?: string };
 }
 
 /** The walk reached the help desk: collect the ticket. */

@@ -26,9 +26,15 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
 
   override async beginDialog(dc: DialogContext, options: HandoffOptions): Promise<DialogTurnResult> {
     dc.activeDialog!.state = { ticketId: options.ticketId, phase: 'waiting' } satisfies HandoffState;
+    const { rejoined } = options;
+    const status = rejoined?.assignedTo
+      ? `**${rejoined.assignedTo}** from the help desk is working on it and will answer you here.`
+      : `It's waiting for someone from the help desk. ${placeText(options.position)}`.trim();
     const text = [
-      `Done. Your ticket number is **${options.ticketId}**. ${placeText(options.position)}`,
-      'Someone from the help desk will join this chat. Anything else you type here goes straight to them.',
+      rejoined
+        ? `You already have ticket **${options.ticketId}** open with the help desk, so I haven't opened another one. ${status}`
+        : `Done. Your ticket number is **${options.ticketId}**. ${placeText(options.position)}`,
+      `${rejoined ? '' : 'Someone from the help desk will join this chat. '}Anything else you type here goes straight to them.`,
       'Type **cancel** to withdraw the request, or **menu** to go back to me (the help desk keeps your ticket).',
     ].join('\n\n');
     await this.send(dc.context, [{ kind: 'text', text }]);

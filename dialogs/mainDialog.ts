@@ -106,8 +106,7 @@ export class MainDialog extends ComponentDialog {
     let turn = result;
     while (turn.status === DialogTurnStatus.complete) {
       const ended = turn.result as ChildResult | undefined;
-      if (ended?.kind === 'escalated')
-        turn = await inner.beginDialog(DIALOG.ticket, { walk: ended.walk, spotted: this.known(inner, ended) });
+      if (ended?.kind === 'escalated') turn = await this.escalate(inner, ended);
       else if (ended?.kind === 'submitted')
         turn = await inner.beginDialog(DIALOG.handoff, { ticketId: ended.ticketId, position: ended.position, walk: ended.walk });
       else if (ended?.kind === 'new-request') turn = await this.start(inner, { text: ended.text });
@@ -166,6 +165,26 @@ export class MainDialog extends ComponentDialog {
 
   private currentWalk(inner: DialogContext): WalkOptions['resume'] {
     return (inner.activeDialog?.state as { walk?: WalkOptions['resume'] } | undefined)?.walk;
+  }
+
+  /**
+   * A walk reached the help desk. One open ticket per user: when they already have one (from this conversation
+   * or another), they rejoin it instead of answering every question again for a second ticket behind it.
+   */
+  private async escalate(inner: DialogContext, ended: { walk: WalkState; spotted?: SpottedFields }): Promise<DialogTurnResult> {
+    const spotted = this.known(inner, ended);
+    const turn = turnOf(inner.context);
+    const { handoff } = this.services;
+    const open = turn.userKey ? await handoff.openTicketOfUser(turn.userKey) : undefined;
+    const ticket = open ? await handoff.rejoin(open.id, turn.link) : undefined;
+    if (!ticket) return inner.beginDialog(DIALOG.ticket, { walk: ended.walk, spotted });
+    await recordOutcome(this.services, turn, ended.walk, 'escalated', { ticketId: ticket.id });
+    return inner.beginDialog(DIALOG.handoff, {
+      ticketId: ticket.id,
+      position: await handoff.positionOf(ticket.id),
+      walk: ended.walk,
+      rejoined: ticket.assignedTo ? { assignedTo: ticket.assignedTo } : {},
+    });
   }
 
   /** Everything the user told us in the conversation, for the ticket: it asks only for the rest. */

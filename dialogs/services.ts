@@ -20,7 +20,10 @@ export type { FieldSpec, Outcome, Output, ParseContext, QueueSignal, SpottedFiel
 export type { MemoryRecord, TicketFieldName, TicketFields, WalkState };
 
 /** What the dialogs use of the help desk queue: the user's side of it (agents work through their own API). */
-export type UserDesk = Pick<HandoffService, 'openTicket' | 'get' | 'positionOf' | 'userMessage' | 'userLeft' | 'rate'>;
+export type UserDesk = Pick<
+  HandoffService,
+  'openTicket' | 'get' | 'positionOf' | 'userMessage' | 'userLeft' | 'rate' | 'openTicketOfUser' | 'rejoin'
+>;
 
 /** Everything the dialogs use, handed in so tests can pass fakes. Dialogs never open stores or build services. */
 export interface DialogServices {

@@ -31,6 +31,7 @@ export async function submitTicket(
     escalatedFrom: walk.path.at(-2)?.answer === ASKED_FOR_PERSON ? ASKED_FOR_PERSON : last,
     conversation: turn.link,
     userName: turn.userName,
+    ...(turn.userKey ? { userKey: turn.userKey } : {}),
   });
   memory.noteFields(record, state.values);
   await recordOutcome(services, turn, walk, 'escalated', { ticketId: ticket.id });

@@ -52,3 +52,57 @@ describe('"talk to a person"', () => {
     expect(text).not.toContain("Sure, let's get a person on it.");
   });
 });
+
+describe('one open ticket per user', () => {
+  /** Another conversation over the same help desk queue (another tab, another Teams chat). */
+  const elsewhere = (h: Harness, conversationId: string) => createHarness({ tickets: h.tickets, conversationId });
+  const as = (userId: string, text: string) => ({ type: 'message' as const, text, from: { id: userId, name: 'User' } });
+
+  it('ticket sent, then "menu", then "talk to a person": rejoins the open ticket (number, place, status), asks nothing', async () => {
+    const { h, id } = await queued();
+    await h.say('menu');
+    const replies = textsOf(await h.say('talk to a person'));
+    expect(replies).toContain(`You already have ticket **${id}** open with the help desk, so I haven't opened another one.`);
+    expect(replies).toContain("It's waiting for someone from the help desk. You're next in the queue.");
+    expect(replies).not.toContain("What's the email address");
+    expect((await h.tickets.listOpen()).map((t) => t.id)).toEqual([id]);
+    // Waiting on it again: what the user types goes to the help desk.
+    expect(textsOf(await h.say('any news?'))).toContain("I've added that to your ticket.");
+    const ticket = (await h.tickets.get(id))!;
+    expect(ticket.userWaiting).toBe(true);
+    expect(ticket.messages.map((m) => m.text)).toContain('any news?');
+  });
+
+  it('from another conversation of the same user: rejoins, and the agent now reaches that conversation', async () => {
+    const { h, id } = await queued();
+    await h.handoff.claim(id, 'alice');
+    const other = await elsewhere(h, 'conv-2');
+    const replies = textsOf(await other.say('I want to talk to a human'));
+    expect(replies).toContain(`You already have ticket **${id}** open`);
+    expect(replies).toContain('**alice** from the help desk is working on it');
+    expect(replies).not.toContain("What's the email address");
+    expect(await h.tickets.listOpen()).toHaveLength(1);
+    const ticket = (await h.tickets.get(id))!;
+    expect(ticket.conversation.conversationId).toBe('conv-2');
+    expect(ticket.messages.at(-1)!.text).toContain('came back in another conversation');
+  });
+
+  it('keys on the channel user id, not a typed email: someone else typing the same email gets their own ticket', async () => {
+    const { h, id } = await queued();
+    const other = await elsewhere(h, 'conv-x');
+    const replies = textsOf(await other.say(as('mallory', "I'm alex@contoso.com, talk to a person")));
+    expect(replies).not.toContain(id);
+    expect(replies).toContain('What does the error message say'); // the ticket questions: a ticket of their own
+    expect((await h.tickets.get(id))!.conversation.conversationId).toBe('conv-1');
+  });
+
+  it('a closed ticket is not rejoined: a new request opens a new ticket', async () => {
+    const { h, id } = await queued();
+    await h.say('cancel'); // withdraws the queued ticket
+    await h.say('talk to a person');
+    await fileTicket(h);
+    const open = await h.tickets.listOpen();
+    expect(open).toHaveLength(1);
+    expect(open[0]!.id).not.toBe(id);
+  });
+});

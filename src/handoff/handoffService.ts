@@ -31,6 +31,8 @@ export interface NewTicket {
   escalatedFrom: string;
   conversation: ConversationLink;
   userName?: string;
+  /** The channel's id for the user (see Ticket.userKey); without one, no ticket is found for them later. */
+  userKey?: string;
 }
 
 export interface QueueItem {
@@ -125,6 +127,29 @@ export class HandoffService {
 
   async openTicketFor(conversationId: string): Promise<Ticket | undefined> {
     return this.deps.tickets.findOpenByConversation(conversationId);
+  }
+
+  /** The open ticket this user already has (from any conversation), so a second request rejoins it. */
+  async openTicketOfUser(userKey: string): Promise<Ticket | undefined> {
+    return this.deps.tickets.openTicketFor(userKey);
+  }
+
+  /**
+   * The user asked for a person again while their ticket is open: this conversation waits on it from now on
+   * (the agent's messages and the queue's signals come here), and the agent sees that they came back.
+   */
+  async rejoin(id: string, conversation: ConversationLink): Promise<Ticket | undefined> {
+    return this.deps.tickets
+      .update(id, (t) => {
+        if (t.status !== 'queued' && t.status !== 'assigned') throw new TicketConflict('Closed', `Ticket ${id} is ${t.status}.`);
+        const moved = t.conversation.conversationId !== conversation.conversationId;
+        const note = moved ? 'The user came back in another conversation; replies now go there.' : 'The user is back and waiting.';
+        return this.withMessage({ ...t, conversation, userWaiting: true, updatedAt: this.now() }, { from: 'bot', text: note });
+      })
+      .catch((err: unknown) => {
+        if (err instanceof TicketConflict) return undefined;
+        throw err;
+      });
   }
 
   /** 1 for the next ticket an agent will pick up; 0 when the ticket is not queued. */

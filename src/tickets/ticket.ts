@@ -56,6 +56,11 @@ export interface Ticket {
   escalatedFrom: string;
   conversation: ConversationLink;
   userName?: string;
+  /**
+   * Who opened it, as the channel vouches for them (Teams: the AAD object id; Direct Line: the user id bound to
+   * the conversation's token), never a typed email: one open ticket per user is looked up by it.
+   */
+  userKey?: string;
   createdAt: string;
   updatedAt: string;
   assignedTo?: string;
