@@ -38,7 +38,19 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
       'Type **cancel** to withdraw the request, or **menu** to go back to me (the help desk keeps your ticket).',
     ].join('\n\n');
     await this.send(dc.context, [{ kind: 'text', text }]);
+    if (rejoined) await this.deliverMissed(dc.context, options.ticketId);
     return Dialog.EndOfTurn;
+  }
+
+  /** Agent messages the user's channel refused earlier (connector 404), handed over in the user's own turn. */
+  private async deliverMissed(context: TurnContext, ticketId: string): Promise<void> {
+    const missed = await this.services.handoff.takeMissedMessages(ticketId);
+    if (missed.length === 0) return;
+    const lead =
+      missed.length === 1
+        ? 'A message from the help desk did not reach you earlier:'
+        : 'Messages from the help desk did not reach you earlier:';
+    await this.send(context, [{ kind: 'text', text: [lead, ...missed].join('\n\n') }]);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -51,6 +63,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const text = (activity.text ?? '').trim();
     if (state.phase === 'rating') return this.onRating(dc, state, text);
+    await this.deliverMissed(dc.context, state.ticketId);
 
     const { handoff } = this.services;
     const command = detectInterrupt(text);

@@ -22,7 +22,7 @@ export type { MemoryRecord, TicketFieldName, TicketFields, WalkState };
 /** What the dialogs use of the help desk queue: the user's side of it (agents work through their own API). */
 export type UserDesk = Pick<
   HandoffService,
-  'openTicket' | 'get' | 'positionOf' | 'userMessage' | 'userLeft' | 'rate' | 'openTicketOfUser' | 'rejoin'
+  'openTicket' | 'get' | 'positionOf' | 'userMessage' | 'userLeft' | 'rate' | 'openTicketOfUser' | 'rejoin' | 'takeMissedMessages'
 >;
 
 /** Everything the dialogs use, handed in so tests can pass fakes. Dialogs never open stores or build services. */

@@ -38,6 +38,11 @@ export interface TicketMessage {
   at: string;
   /** The agent's name for agent messages. */
   agent?: string;
+  /**
+   * Agent messages the user's channel refused (a connector 404: the conversation is gone or unreachable): false
+   * until the bot hands them over on the user's next turn. Absent means delivered.
+   */
+  delivered?: boolean;
 }
 
 export interface Ticket {

@@ -43,6 +43,10 @@ export class CaptureServer {
   readonly replies: CapturedReply[] = [];
   /** Requests that did not match the reply route (method + url), to spot surprises. */
   readonly other: string[] = [];
+  /** Conversations whose activities are refused with this status (a conversation the channel no longer has: 404). */
+  readonly refusing = new Map<string, number>();
+  /** Activities refused because of `refusing`, not recorded in `replies`. */
+  readonly refused: CapturedActivity[] = [];
   private waiters = new Set<() => void>();
 
   private constructor(
@@ -94,6 +98,11 @@ export class CaptureServer {
         activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CapturedActivity;
       } catch {
         activity = { type: '<unparseable>' };
+      }
+      const refuse = this.refusing.get(safeDecode(match[1]!));
+      if (refuse) {
+        this.refused.push(activity);
+        return answer(refuse, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
       }
       this.replies.push({
         seq: this.replies.length,
