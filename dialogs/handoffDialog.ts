@@ -69,6 +69,9 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     const command = detectInterrupt(text);
     if (command === 'cancel' || command === 'start-over') {
       const ticket = await handoff.userLeft(state.ticketId, command === 'cancel');
+      // The admin's record: a withdrawn ticket ends the conversation's request as cancelled.
+      if (ticket?.status === 'closed-without-agent')
+        await this.services.outcomes.closeTicket(turnOf(dc.context).conversationId, state.ticketId, 'withdrawn');
       const said =
         ticket?.status === 'closed-without-agent'
           ? `OK, I've withdrawn ticket **${state.ticketId}**.`
@@ -95,6 +98,8 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     if (name === 'handoff.resolved' && value.ticketId === state.ticketId) {
       state.phase = 'rating';
       state.agent = typeof value.agent === 'string' ? value.agent : 'The help desk';
+      // The admin's record: resolved, by an agent (the walk itself stays escalated for the branch figures).
+      await this.services.outcomes.closeTicket(turnOf(dc.context).conversationId, state.ticketId, 'resolved');
       await this.send(dc.context, [
         { kind: 'text', text: `**${state.agent}** marked your request as resolved, so you're back with me, the sign-in help bot.` },
         { kind: 'prompt', text: ui.agentRatingPrompt, choices: ui.ratingChoices },

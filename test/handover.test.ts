@@ -106,3 +106,32 @@ describe('one open ticket per user', () => {
     expect(open[0]!.id).not.toBe(id);
   });
 });
+
+describe("the admin's record of a conversation with a ticket", () => {
+  const record = async (h: Harness) => (await h.outcomes.get('conv-1'))!.conversation;
+
+  it('agent-resolved and rated: resolved, by an agent, with the rating', async () => {
+    const { h, id } = await queued();
+    expect(await record(h)).toMatchObject({ outcome: 'escalated', ticketId: id });
+    await h.handoff.claim(id, 'alice');
+    await h.handoff.resolve(id, 'alice');
+    await h.say('4');
+    expect(await record(h)).toMatchObject({ outcome: 'resolved', resolvedBy: 'agent', rating: 4, ticketId: id });
+  });
+
+  it('withdrawn: cancelled', async () => {
+    const { h, id } = await queued();
+    await h.say('cancel');
+    expect(await record(h)).toMatchObject({ outcome: 'cancelled', ticketId: id });
+  });
+
+  it('a new walk after the ticket: the ticket stays on the conversation', async () => {
+    const { h, id } = await queued();
+    await h.say('menu');
+    await h.say('My code, text or call never arrives');
+    expect(await record(h)).toMatchObject({ outcome: 'in-progress', branch: 'no-code', ticketId: id });
+    await h.say('Yes, that worked');
+    await h.say('5');
+    expect(await record(h)).toMatchObject({ outcome: 'resolved', ticketId: id, rating: 5 });
+  });
+});

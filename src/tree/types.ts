@@ -69,4 +69,9 @@ export interface SessionOutcome {
   rating: number | null;
   /** The support ticket the walk ended in, when it was escalated. */
   ticketId?: string;
+  /**
+   * How that ticket ended, once it did: resolved by an agent, or withdrawn by the user. The walk itself stays
+   * "escalated" (the tree did not fix it, which is what branch figures count); the conversation shows the ending.
+   */
+  ticketOutcome?: 'resolved' | 'withdrawn';
 }
