@@ -84,6 +84,12 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     const ticket = await handoff.userMessage(state.ticketId, text);
     if (!ticket || ticket.status === 'resolved' || ticket.status === 'closed-without-agent') {
       // The ticket closed while the signal was lost (e.g. the bot restarted): the bot takes the text itself.
+      if (ticket)
+        await this.services.outcomes.closeTicket(
+          turnOf(dc.context).conversationId,
+          ticket.id,
+          ticket.status === 'resolved' ? 'resolved' : 'withdrawn',
+        );
       return dc.endDialog({ kind: 'new-request', text } satisfies HandoffResult);
     }
     if (ticket.status === 'queued') {

@@ -135,3 +135,36 @@ describe("the admin's record of a conversation with a ticket", () => {
     expect(await record(h)).toMatchObject({ outcome: 'resolved', ticketId: id, rating: 5 });
   });
 });
+
+describe('one open ticket per user in Teams', () => {
+  it('keys on the AAD object id: the same person in another Teams chat rejoins their ticket', async () => {
+    const alex = (id: string) => (text: string) => ({
+      type: 'message' as const,
+      text,
+      from: { id, name: 'Alex', aadObjectId: 'AAD-ALEX-1' },
+    });
+    const first = await createHarness({ channelId: 'msteams', conversationId: 'teams-chat-1' });
+    const say = alex('29:first-chat-id');
+    await first.say(say('talk to a person'));
+    await first.say(say('alex@contoso.com'));
+    await first.say(say('The code never arrives on my phone'));
+    let replies = await first.say(say('skip'));
+    for (let i = 0; i < 8 && !textsOf(replies).includes('Is everything right?'); i += 1) replies = await first.say(say('skip'));
+    await first.say(say('Send to the help desk'));
+    const [ticket] = await first.tickets.listOpen();
+    expect(ticket!.userKey).toBe('aad:aad-alex-1');
+    // Another chat: Teams gives another conversation and may give another channel user id, the same AAD id.
+    const second = await createHarness({ channelId: 'msteams', conversationId: 'teams-chat-2', tickets: first.tickets });
+    expect(textsOf(await second.say(alex('29:second-chat-id')('talk to a person')))).toContain(
+      `You already have ticket **${ticket!.id}** open`,
+    );
+    // Someone else in Teams with their own AAD id: a ticket of their own.
+    const third = await createHarness({ channelId: 'msteams', conversationId: 'teams-chat-3', tickets: first.tickets });
+    const other = {
+      type: 'message' as const,
+      text: 'talk to a person',
+      from: { id: '29:first-chat-id', name: 'Sam', aadObjectId: 'AAD-SAM-2' },
+    };
+    expect(textsOf(await third.say(other))).toContain("What's the email address");
+  });
+});
