@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ConversationMemory } from '../src/memory/conversationMemory.js';
 import { TICKET_FIELDS } from '../src/tickets/fields.js';
-import { createHarness, textsOf, type Harness } from './helpers/botHarness.js';
+import { TreeWalker } from '../src/tree/walker.js';
+import { createHarness, realKnowledge, textsOf, type Harness } from './helpers/botHarness.js';
 
 const prompt = (name: string) => TICKET_FIELDS.find((f) => f.name === name)!.prompt;
 const REVIEW = 'Is everything right?';
@@ -141,3 +143,52 @@ async function skipToReviewReplies(h: Harness): Promise<Awaited<ReturnType<Harne
   for (let i = 0; i < 8 && !textsOf(replies).includes(REVIEW); i += 1) replies = await h.say('skip');
   return replies;
 }
+
+describe('ConversationMemory reading a message', () => {
+  const memory = new ConversationMemory(new TreeWalker(realKnowledge()));
+  const ctx = { now: new Date('2026-11-22T15:00:00Z') };
+  const read = (text: string) => {
+    const record = memory.empty();
+    memory.noteText(record, text, ctx);
+    return record.fields;
+  };
+
+  it('keeps what it can tell for sure, normalised as the ticket holds it', () => {
+    expect(read("Hi I'm Alex.Smith@Contoso.com, getting aadsts 50076 since this morning")).toEqual({
+      userId: 'alex.smith@contoso.com',
+      errorCode: 'AADSTS50076',
+    });
+    expect(read('request id: 5A1F0C2E-7B9D-4C1E-9F3A-2D8E6B4A1C70')).toEqual({ sessionId: '5a1f0c2e-7b9d-4c1e-9f3a-2d8e6b4a1c70' });
+    expect(read('it failed today at 14:05 CET on my work account')).toEqual({
+      timestamp: '2026-11-22T14:05:00+01:00',
+      accountType: 'work-or-school',
+    });
+    expect(read('this is my personal account, alex@hotmail.com')).toMatchObject({ accountType: 'personal', userId: 'alex@hotmail.com' });
+  });
+
+  it('leaves out what it cannot tell: two emails, two codes, an unlabelled id, a time without a zone, a pasted message', () => {
+    expect(read('alex@contoso.com or sam@contoso.com')).toEqual({});
+    expect(read('first AADSTS50076 then AADSTS50158')).toEqual({});
+    expect(read('9c3e2b1a-4d5f-4a6b-8c7d-1e2f3a4b5c6d')).toEqual({});
+    expect(read('it happened at 9:15')).toEqual({});
+    expect(read('Message: AADSTS50076 you must use MFA\nError: blocked')).not.toHaveProperty('errorMessage');
+  });
+
+  it('a later value replaces an earlier one; steps of every walk are kept, the latest five walks', () => {
+    const record = memory.empty();
+    memory.noteText(record, 'alex@contoso.com', ctx);
+    memory.noteText(record, 'sorry, it is sam@contoso.com', ctx);
+    expect(record.fields.userId).toBe('sam@contoso.com');
+    for (let i = 0; i < 7; i += 1) {
+      memory.noteWalk(record, {
+        node: 'no-code-check-number',
+        awaiting: 'fixed',
+        path: [{ node: 'main-menu', answer: 'x' }, { node: 'no-code', answer: 'not fixed' }, { node: 'no-code-check-number' }],
+        misses: 0,
+        startedAt: `2026-11-22T10:0${i}:00.000Z`,
+      });
+    }
+    expect(record.walks).toHaveLength(5);
+    expect(record.walks[0]!.steps).toEqual([{ node: 'no-code', title: expect.any(String), outcome: 'not fixed' }]);
+  });
+});

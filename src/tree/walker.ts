@@ -195,7 +195,7 @@ export class TreeWalker {
     }
     if (state.awaiting === 'handover') {
       const { offerText } = this.tree.index.handover;
-      const tried = state.path.filter((p) => this.node(p.node).type === 'step' && p.answer !== undefined).length;
+      const tried = state.path.filter((p) => this.tree.nodes.get(p.node)?.type === 'step' && p.answer !== undefined).length;
       return [{ kind: 'prompt', text: offerText.replaceAll('{count}', String(tried)), choices: this.handoverChoices() }];
     }
     if (state.awaiting === 'rating') return [{ kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices }];
@@ -204,7 +204,9 @@ export class TreeWalker {
 
   /** The facts a node's variants can read: what the user told us, and whether any step was tried yet. */
   factsOf(state: WalkState): Record<string, string> {
-    const tried = state.path.some((p) => p.answer !== undefined && p.answer !== ASKED_FOR_PERSON && this.node(p.node).type === 'step');
+    const tried = state.path.some(
+      (p) => p.answer !== undefined && p.answer !== ASKED_FOR_PERSON && this.tree.nodes.get(p.node)?.type === 'step',
+    );
     return { ...state.facts, stepsTried: tried ? 'some' : 'none' };
   }
 
