@@ -2,14 +2,14 @@
  * The layering, checked on every `npm test` (npm run lint:deps). Layers, top to bottom:
  *   src/app.ts (the composition root) and src/bot/createBot.ts
  *   channel edges: src/http, src/directline, src/admin, src/agent, src/web; src/bot (botbuilder) and dialogs/
- *   services: src/assistant, src/handoff, src/transcripts, src/tickets, src/tree, src/knowledge, src/recognizer
+ *   services: src/assistant, src/handoff, src/transcripts, src/tickets, src/tree, src/knowledge, src/recognizer, src/memory
  *   helpers everyone may use: src/privacy, src/cards, src/outbound, src/config.ts, src/logger.ts, src/paths.ts
  *   stores: src/stores/{embedded,postgres}, behind the interfaces their callers own
  * The rules name what must never happen; everything else may.
  */
 const BOTBUILDER =
   '(^|/)node_modules/(botbuilder|botbuilder-core|botbuilder-dialogs|botbuilder-testing|botframework-connector|botframework-schema)/';
-const SERVICES = '^src/(assistant|handoff|transcripts|tickets|tree|knowledge|recognizer)/';
+const SERVICES = '^src/(assistant|handoff|transcripts|tickets|tree|knowledge|recognizer|memory)/';
 const EDGES = '^src/(http|directline|admin|agent|web|bot)/';
 
 module.exports = {
@@ -63,7 +63,7 @@ module.exports = {
       comment: 'A store may import the interface it implements (its caller owns it) and plain types, never a channel or a service.',
       from: { path: '^src/stores/' },
       to: {
-        path: `${EDGES}|^src/(assistant|handoff|tickets|transcripts|tree)/|^dialogs/`,
+        path: `${EDGES}|^src/(assistant|handoff|tickets|transcripts|tree|memory)/|^dialogs/`,
         pathNot:
           '^src/(bot/turnLock|handoff/ticketStore|transcripts/(types|records|outcomeStore|analytics)|tickets/ticket|tree/types)\\.ts$',
       },

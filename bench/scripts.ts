@@ -68,7 +68,8 @@ function respond(all: Reply[], plan: Plan, random: () => number): { text: string
     (t) => t.startsWith('Sorry, something went wrong') || t.includes(ui.notUnderstood) || t.startsWith("Sorry, I didn't catch that"),
   );
   if (broken !== undefined) throw unexpected('the bot did not understand or failed', replies);
-  if (texts.some((t) => /ticket number is \*\*MFA-/.test(t))) return { done: 'escalated' };
+  // A user who already has an open ticket rejoins it instead of opening another (issue 15).
+  if (texts.some((t) => /ticket number is \*\*MFA-|You already have ticket \*\*MFA-/.test(t))) return { done: 'escalated' };
   if (texts.some((t) => t.startsWith(ui.ratingThanks(5)))) return { done: 'resolved' };
 
   const prompt = replies.at(-1);

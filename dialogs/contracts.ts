@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { ConversationLink, Outcome, QueueSignal, SpottedFields, WalkState } from './services.js';
+import type { ConversationLink, MemoryRecord, Outcome, QueueSignal, SpottedFields, WalkState } from './services.js';
 import type { Answer } from './services.js';
 
 /** The dialogs' ids: MainDialog runs the other three one after another, from their results. */
@@ -14,6 +14,11 @@ export interface TurnInfo {
   channelId: string;
   userId: string;
   userName?: string;
+  /**
+   * Who the user is as the channel vouches for them, across conversations (Teams: `aad:` + AAD object id;
+   * otherwise channel + user id), for "one open ticket per user"; absent when the channel gives no user id.
+   */
+  userKey?: string;
   /** Where to reach this conversation again, for the help desk's messages. */
   link: ConversationLink;
   /** The user's clock as the channel reports it (Web Chat sends both), so "14:05 today" means their 14:05. */
@@ -38,6 +43,22 @@ export function turnOf(context: TurnContext): TurnInfo {
   return turn;
 }
 
+const MEMORY = Symbol('memory');
+
+/**
+ * Called by the bot at the start of every turn with the conversation's memory, loaded from its state and saved
+ * with it after the turn: the dialogs change it in place and never touch storage.
+ */
+export function setMemory(context: TurnContext, memory: MemoryRecord): void {
+  context.turnState.set(MEMORY, memory);
+}
+
+export function memoryOf(context: TurnContext): MemoryRecord {
+  const memory = context.turnState.get<MemoryRecord | undefined>(MEMORY);
+  if (!memory) throw new Error('No conversation memory: turns must run through HelpdeskBot.run or runSignal');
+  return memory;
+}
+
 export interface MainOptions {
   /** The message that started the conversation, if any: it may already describe the problem. */
   text?: string;
@@ -60,6 +81,8 @@ export interface WalkOptions {
   intro?: string;
   /** Ticket fields already found in what the user wrote, for the ticket if the walk escalates. */
   spotted?: SpottedFields;
+  /** What the user told us in earlier walks (the conversation's memory), for the nodes' variants. */
+  facts?: Record<string, string>;
 }
 
 export interface TicketOptions {
@@ -72,6 +95,8 @@ export interface HandoffOptions {
   ticketId: string;
   position: number;
   walk: WalkState;
+  /** The user already had this ticket open and came back to it: say so, with its status, instead of "Done". */
+  rejoined?: { assignedTo?: string };
 }
 
 /** The walk reached the help desk: collect the ticket. */

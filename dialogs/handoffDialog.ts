@@ -26,13 +26,31 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
 
   override async beginDialog(dc: DialogContext, options: HandoffOptions): Promise<DialogTurnResult> {
     dc.activeDialog!.state = { ticketId: options.ticketId, phase: 'waiting' } satisfies HandoffState;
+    const { rejoined } = options;
+    const status = rejoined?.assignedTo
+      ? `**${rejoined.assignedTo}** from the help desk is working on it and will answer you here.`
+      : `It's waiting for someone from the help desk. ${placeText(options.position)}`.trim();
     const text = [
-      `Done. Your ticket number is **${options.ticketId}**. ${placeText(options.position)}`,
-      'Someone from the help desk will join this chat. Anything else you type here goes straight to them.',
+      rejoined
+        ? `You already have ticket **${options.ticketId}** open with the help desk, so I haven't opened another one. ${status}`
+        : `Done. Your ticket number is **${options.ticketId}**. ${placeText(options.position)}`,
+      `${rejoined ? '' : 'Someone from the help desk will join this chat. '}Anything else you type here goes straight to them.`,
       'Type **cancel** to withdraw the request, or **menu** to go back to me (the help desk keeps your ticket).',
     ].join('\n\n');
     await this.send(dc.context, [{ kind: 'text', text }]);
+    if (rejoined) await this.deliverMissed(dc.context, options.ticketId);
     return Dialog.EndOfTurn;
+  }
+
+  /** Agent messages the user's channel refused earlier (connector 404), handed over in the user's own turn. */
+  private async deliverMissed(context: TurnContext, ticketId: string): Promise<void> {
+    const missed = await this.services.handoff.takeMissedMessages(ticketId);
+    if (missed.length === 0) return;
+    const lead =
+      missed.length === 1
+        ? 'A message from the help desk did not reach you earlier:'
+        : 'Messages from the help desk did not reach you earlier:';
+    await this.send(context, [{ kind: 'text', text: [lead, ...missed].join('\n\n') }]);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -45,11 +63,15 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const text = (activity.text ?? '').trim();
     if (state.phase === 'rating') return this.onRating(dc, state, text);
+    await this.deliverMissed(dc.context, state.ticketId);
 
     const { handoff } = this.services;
     const command = detectInterrupt(text);
     if (command === 'cancel' || command === 'start-over') {
       const ticket = await handoff.userLeft(state.ticketId, command === 'cancel');
+      // The admin's record: a withdrawn ticket ends the conversation's request as cancelled.
+      if (ticket?.status === 'closed-without-agent')
+        await this.services.outcomes.closeTicket(turnOf(dc.context).conversationId, state.ticketId, 'withdrawn');
       const said =
         ticket?.status === 'closed-without-agent'
           ? `OK, I've withdrawn ticket **${state.ticketId}**.`
@@ -62,6 +84,12 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     const ticket = await handoff.userMessage(state.ticketId, text);
     if (!ticket || ticket.status === 'resolved' || ticket.status === 'closed-without-agent') {
       // The ticket closed while the signal was lost (e.g. the bot restarted): the bot takes the text itself.
+      if (ticket)
+        await this.services.outcomes.closeTicket(
+          turnOf(dc.context).conversationId,
+          ticket.id,
+          ticket.status === 'resolved' ? 'resolved' : 'withdrawn',
+        );
       return dc.endDialog({ kind: 'new-request', text } satisfies HandoffResult);
     }
     if (ticket.status === 'queued') {
@@ -76,9 +104,11 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     if (name === 'handoff.resolved' && value.ticketId === state.ticketId) {
       state.phase = 'rating';
       state.agent = typeof value.agent === 'string' ? value.agent : 'The help desk';
+      // The admin's record: resolved, by an agent (the walk itself stays escalated for the branch figures).
+      await this.services.outcomes.closeTicket(turnOf(dc.context).conversationId, state.ticketId, 'resolved');
       await this.send(dc.context, [
         { kind: 'text', text: `**${state.agent}** marked your request as resolved, so you're back with me, the sign-in help bot.` },
-        { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices },
+        { kind: 'prompt', text: ui.agentRatingPrompt, choices: ui.ratingChoices },
       ]);
     } else if (name === 'handoff.unclaimed' && value.ticketId === state.ticketId) {
       const ticket = await this.services.handoff.get(state.ticketId);
@@ -97,7 +127,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
       // The walk ended escalated into this ticket: its rating is this one, for the admin's list and analytics.
       await this.services.outcomes.rateTicket(turnOf(dc.context).conversationId, state.ticketId, answer.rating);
     }
-    const thanks = answer.rating === null ? ui.ratingSkipped : ui.ratingThanks(answer.rating);
+    const thanks = answer.rating === null ? ui.ratingSkipped : ui.agentRatingThanks(answer.rating);
     await this.send(dc.context, [{ kind: 'text', text: thanks }, ui.anythingElse(ui.startOverLabel)]);
     return dc.endDialog({ kind: 'finished' } satisfies HandoffResult);
   }

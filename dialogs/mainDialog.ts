@@ -1,11 +1,12 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { DIALOG, turnOf, type ChildResult, type MainOptions, type WalkOptions } from './contracts.js';
+import { DIALOG, memoryOf, turnOf, type ChildResult, type MainOptions, type WalkOptions } from './contracts.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { HandoffDialog } from './handoffDialog.js';
+import { parseContextOf } from './parseContext.js';
 import { detectInterrupt } from './interrupts.js';
 import { recordOutcome } from './recordOutcome.js';
 import { renderOutput } from './renderOutputs.js';
-import type { DialogServices, Outcome } from './services.js';
+import type { DialogServices, Outcome, SpottedFields, WalkState } from './services.js';
 import { TicketDialog } from './ticketDialog.js';
 import { TreeWalkerDialog } from './treeWalkerDialog.js';
 import { understandAnswer } from './understandAnswer.js';
@@ -30,7 +31,18 @@ export class MainDialog extends ComponentDialog {
   }
 
   protected override async onBeginDialog(inner: DialogContext, options: MainOptions = {}): Promise<DialogTurnResult> {
+    this.remember(inner);
     return this.sequence(inner, await this.start(inner, options));
+  }
+
+  /**
+   * Every message the user sends may hold details for a ticket (an email, an error code...): the conversation's
+   * memory reads them, whichever dialog the message is for. The ticket's own answers are its to parse.
+   */
+  private remember(inner: DialogContext): void {
+    const { activity } = inner.context;
+    if (activity.type !== 'message' || !activity.text || inner.activeDialog?.id === DIALOG.ticket) return;
+    this.services.memory.noteText(memoryOf(inner.context), activity.text, parseContextOf(turnOf(inner.context), this.services.clock()));
   }
 
   /** Where a conversation (or a new request in it) starts. */
@@ -63,6 +75,7 @@ export class MainDialog extends ComponentDialog {
     const ctx = turnCallContext(inner.context);
     const routing = await assistant.route(text, ctx);
     const spotted = routing.fields;
+    this.services.memory.noteFields(memoryOf(inner.context), spotted);
     if (routing.confident && routing.node) {
       return this.walk(inner, {
         startAt: routing.node,
@@ -81,6 +94,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    this.remember(inner);
     return this.sequence(inner, await this.continueTurn(inner));
   }
 
@@ -92,7 +106,7 @@ export class MainDialog extends ComponentDialog {
     let turn = result;
     while (turn.status === DialogTurnStatus.complete) {
       const ended = turn.result as ChildResult | undefined;
-      if (ended?.kind === 'escalated') turn = await inner.beginDialog(DIALOG.ticket, { walk: ended.walk, spotted: ended.spotted });
+      if (ended?.kind === 'escalated') turn = await this.escalate(inner, ended);
       else if (ended?.kind === 'submitted')
         turn = await inner.beginDialog(DIALOG.handoff, { ticketId: ended.ticketId, position: ended.position, walk: ended.walk });
       else if (ended?.kind === 'new-request') turn = await this.start(inner, { text: ended.text });
@@ -153,8 +167,38 @@ export class MainDialog extends ComponentDialog {
     return (inner.activeDialog?.state as { walk?: WalkOptions['resume'] } | undefined)?.walk;
   }
 
+  /**
+   * A walk reached the help desk. One open ticket per user: when they already have one (from this conversation
+   * or another), they rejoin it instead of answering every question again for a second ticket behind it.
+   */
+  private async escalate(inner: DialogContext, ended: { walk: WalkState; spotted?: SpottedFields }): Promise<DialogTurnResult> {
+    const spotted = this.known(inner, ended);
+    const turn = turnOf(inner.context);
+    const { handoff } = this.services;
+    const open = turn.userKey ? await handoff.openTicketOfUser(turn.userKey) : undefined;
+    const ticket = open ? await handoff.rejoin(open.id, turn.link) : undefined;
+    if (!ticket) return inner.beginDialog(DIALOG.ticket, { walk: ended.walk, spotted });
+    await recordOutcome(this.services, turn, ended.walk, 'escalated', { ticketId: ticket.id });
+    return inner.beginDialog(DIALOG.handoff, {
+      ticketId: ticket.id,
+      position: await handoff.positionOf(ticket.id),
+      walk: ended.walk,
+      rejoined: ticket.assignedTo ? { assignedTo: ticket.assignedTo } : {},
+    });
+  }
+
+  /** Everything the user told us in the conversation, for the ticket: it asks only for the rest. */
+  private known(inner: DialogContext, ended: { walk: WalkState; spotted?: SpottedFields }): SpottedFields {
+    const { memory } = this.services;
+    const record = memoryOf(inner.context);
+    memory.noteFields(record, ended.spotted);
+    memory.noteWalk(record, ended.walk);
+    return memory.ticketValues(record);
+  }
+
   private walk(inner: DialogContext, options: WalkOptions): Promise<DialogTurnResult> {
-    return inner.beginDialog(DIALOG.walk, options);
+    const facts = this.services.memory.factsOf(memoryOf(inner.context));
+    return inner.beginDialog(DIALOG.walk, Object.keys(facts).length ? { ...options, facts } : options);
   }
 
   private async say(inner: DialogContext, text: string): Promise<void> {

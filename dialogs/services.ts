@@ -3,6 +3,7 @@
 import type { AnswerResult, Assistant, CallContext, SpottedFields } from '../src/assistant/types.js';
 import type { AdaptiveCard, SubmitAction } from '../src/cards/adaptiveCard.js';
 import type { HandoffService } from '../src/handoff/handoffService.js';
+import type { ConversationMemory, MemoryRecord } from '../src/memory/conversationMemory.js';
 import type { QueueSignal } from '../src/handoff/userChannel.js';
 import type { FieldResult, ParseContext } from '../src/tickets/fieldResult.js';
 import type { FieldSpec, TicketFieldName } from '../src/tickets/fields.js';
@@ -16,10 +17,13 @@ import type { TreeWalker } from '../src/tree/walker.js';
 
 export type { AdaptiveCard, Answer, AnswerResult, Assistant, Awaiting, CallContext, ChoiceOption, ConversationLink, FieldResult };
 export type { FieldSpec, Outcome, Output, ParseContext, QueueSignal, SpottedFields, Step, StepTried, SubmitAction };
-export type { TicketFieldName, TicketFields, WalkState };
+export type { MemoryRecord, TicketFieldName, TicketFields, WalkState };
 
 /** What the dialogs use of the help desk queue: the user's side of it (agents work through their own API). */
-export type UserDesk = Pick<HandoffService, 'openTicket' | 'get' | 'positionOf' | 'userMessage' | 'userLeft' | 'rate'>;
+export type UserDesk = Pick<
+  HandoffService,
+  'openTicket' | 'get' | 'positionOf' | 'userMessage' | 'userLeft' | 'rate' | 'openTicketOfUser' | 'rejoin' | 'takeMissedMessages'
+>;
 
 /** Everything the dialogs use, handed in so tests can pass fakes. Dialogs never open stores or build services. */
 export interface DialogServices {
@@ -32,6 +36,12 @@ export interface DialogServices {
   outcomes: OutcomeStore;
   /** The ticket questions: fields, answer parsing, pasted details, the review card. */
   ticketForm: TicketForm;
+  /**
+   * What the user told the bot anywhere in the conversation (details, facts, steps tried), kept in the
+   * conversation's state by the bot and reached with memoryOf(context); this reads messages into it and feeds
+   * the ticket from it.
+   */
+  memory: ConversationMemory;
   /** The walker's own words (ratings, "did that fix it?"...). */
   ui: typeof ui;
   clock: () => Date;

@@ -1,18 +1,9 @@
 import { Channels, EventFactory, type TurnContext } from 'botbuilder';
-import { turnOf, type Submitted } from './contracts.js';
+import { memoryOf, turnOf, type Submitted } from './contracts.js';
 import { recordOutcome } from './recordOutcome.js';
-import type { DialogServices, StepTried, TicketFieldName, TicketFields, WalkState } from './services.js';
+import type { DialogServices, TicketFieldName, TicketFields, WalkState } from './services.js';
 
 const ASKED_FOR_PERSON = 'asked for a person';
-
-/** What the user tried on the way, from the walk's path (the menu and the escalation itself left out). */
-function stepsTried(services: DialogServices, walk: WalkState): StepTried[] {
-  const { walker } = services;
-  return walk.path
-    .slice(0, -1)
-    .filter((p) => p.node !== walker.rootId)
-    .map((p) => ({ node: p.node, title: walker.node(p.node).title, outcome: p.answer ?? '' }));
-}
 
 /**
  * Opens the ticket, records the walk as escalated into it, and tells the channel a handoff started; the
@@ -23,8 +14,9 @@ export async function submitTicket(
   services: DialogServices,
   state: { walk: WalkState; values: Partial<Record<TicketFieldName, string>>; extras: Record<string, string> },
 ): Promise<Submitted> {
-  const { walker, handoff } = services;
+  const { walker, handoff, memory } = services;
   const turn = turnOf(context);
+  const record = memoryOf(context);
   const { walk } = state;
   const branch = walk.branch && walker.tree.nodes.has(walk.branch) ? walk.branch : undefined;
   const last = walk.path.at(-1)?.node ?? walker.tree.index.defaults.escalate;
@@ -34,11 +26,14 @@ export async function submitTicket(
     category: branch ?? 'other',
     categoryTitle: branch ? walker.node(branch).title : 'Other problem',
     priority: walker.priorityOf(branch),
-    stepsTried: stepsTried(services, walk),
+    // Every walk of the conversation: what the user tried before starting over counts too.
+    stepsTried: memory.stepsTried(record, walk),
     escalatedFrom: walk.path.at(-2)?.answer === ASKED_FOR_PERSON ? ASKED_FOR_PERSON : last,
     conversation: turn.link,
     userName: turn.userName,
+    ...(turn.userKey ? { userKey: turn.userKey } : {}),
   });
+  memory.noteFields(record, state.values);
   await recordOutcome(services, turn, walk, 'escalated', { ticketId: ticket.id });
   // The Bot Framework handoff event, so a channel or an agent hub that understands it can route the
   // conversation. Teams accepts no event activities from bots, so it only gets the messages.

@@ -142,7 +142,8 @@ export class TicketDialog extends Dialog<TicketOptions> {
     state.editing = true;
     state.skipped = state.skipped.filter((n) => n !== name);
     const current = state.values[name];
-    return this.ask(dc, state, name, current ? `Now: ${current}` : undefined);
+    // "Now: 2026-05-12T09:14..." read like the current time; this is the value the ticket holds, in words.
+    return this.ask(dc, state, name, current ? `Currently: ${this.services.ticketForm.display(name, current)}` : undefined);
   }
 
   /** Asks the next missing field, or shows the review when all are answered or skipped. */

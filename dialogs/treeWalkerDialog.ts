@@ -1,6 +1,6 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
-import { DIALOG, turnOf, type WalkOptions, type WalkResult } from './contracts.js';
+import { DIALOG, memoryOf, turnOf, type WalkOptions, type WalkResult } from './contracts.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { recordOutcome } from './recordOutcome.js';
 import { renderOutputs } from './renderOutputs.js';
@@ -26,13 +26,13 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     const now = this.services.clock();
     let step: Step;
     if (options.menuAnswer) {
-      step = walker.answer(walker.start(walker.rootId, now).state, options.menuAnswer);
+      step = walker.answer(walker.start(walker.rootId, now, options.facts).state, options.menuAnswer);
     } else if (options.guesses?.length) {
-      step = walker.offerGuesses(walker.start(walker.rootId, now).state, options.guesses);
+      step = walker.offerGuesses(walker.start(walker.rootId, now, options.facts).state, options.guesses);
     } else if (options.resume) {
       step = walker.jump(options.resume, options.startAt ?? walker.rootId, options.reason);
     } else {
-      step = walker.start(options.startAt ?? walker.rootId, now);
+      step = walker.start(options.startAt ?? walker.rootId, now, options.facts);
     }
     if (options.spotted && Object.keys(options.spotted).length) (dc.activeDialog!.state as InstanceState).spotted = options.spotted;
     return this.apply(dc, step, options.intro);
@@ -58,6 +58,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     const ctx = turnCallContext(dc.context);
     const routing = await assistant.route(text, ctx);
     instance.spotted = { ...instance.spotted, ...routing.fields };
+    this.services.memory.noteFields(memoryOf(dc.context), routing.fields);
     if (routing.confident && routing.node && routing.node !== state.node) {
       const intro = `It sounds like this is about **${walker.node(routing.node).title}**.`;
       return this.apply(dc, walker.jump(state, routing.node, 'changed topic'), intro);
@@ -85,6 +86,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
   }
 
   private async apply(dc: DialogContext, step: Step, intro?: string): Promise<DialogTurnResult> {
+    this.services.memory.noteWalk(memoryOf(dc.context), step.state);
     const outputs: Output[] = intro ? [{ kind: 'text', text: intro }, ...step.outputs] : step.outputs;
     await this.send(dc.context, outputs);
     if (step.state.outcome === 'escalated') {

@@ -29,6 +29,8 @@ export function understandAnswer(text: string, awaiting: Awaiting, options: Choi
   if (trimmed === '') return undefined;
   switch (awaiting) {
     case 'choice':
+    case 'check':
+    case 'handover':
     case 'guess': {
       const value = matchChoice(trimmed, options);
       return value === undefined ? undefined : { kind: 'choice', value };

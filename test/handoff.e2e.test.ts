@@ -123,7 +123,7 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     await user.waitFor((a) => (a.text ?? '').includes('marked your request as resolved'));
     await user.waitFor((a) => Boolean(a.suggestedActions?.actions.some((b) => b.title === '5')));
     await user.say('5');
-    await user.waitForText('Thanks for rating me 5 out of 5.');
+    await user.waitForText('Thanks for rating the help you got 5 out of 5.');
     expect((await agent(ALICE, 'GET', `/tickets/${ticketId}`)).json.ticket).toMatchObject({
       status: 'resolved',
       rating: 5,

@@ -140,7 +140,7 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
         r.some((x) => x.suggestedActions?.actions.some((btn) => btn.title === '5') ?? false),
     );
     // ...which the user answers on B, and the next question goes to the tree again, on A.
-    await turn(onB, '5', 'Thanks for rating me 5 out of 5.');
+    await turn(onB, '5', 'Thanks for rating the help you got 5 out of 5.');
     expect((await call(b, BOB, 'GET', `/api/agent/tickets/${ticketId}`)).json.ticket).toMatchObject({
       status: 'resolved',
       rating: 5,
@@ -202,7 +202,8 @@ describe.skipIf(SKIP_PG)('two bot instances sharing one PostgreSQL schema', () =
     const notifications = "Open your phone's settings and check that notifications";
     expect(steps.filter((t) => t.includes(number))).toHaveLength(1);
     expect(steps.filter((t) => t.includes(notifications))).toHaveLength(1);
-    await turn(onA, 'No, still stuck', 'Ask a friend or colleague to call you');
+    // The third step that did not help: a person is offered (issue 15), which counts both racing answers.
+    await turn(onA, 'No, still stuck', "We've tried 3 things and it's still not working");
   });
 
   it('two agents claiming at once through the two instances: exactly one gets the ticket, the other 409', async () => {

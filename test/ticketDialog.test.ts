@@ -136,7 +136,7 @@ describe('ticket questions', () => {
     let replies = await h.say('Change a detail');
     expect(buttonsOf(replies.at(-1))).toEqual(TICKET_FIELDS.map((f) => f.label));
     replies = await h.say('User ID');
-    expect(textsOf(replies)).toContain('Now: alex@contoso.com');
+    expect(textsOf(replies)).toContain('Currently: alex@contoso.com');
     replies = await h.say('sam@contoso.com');
     expect(textsOf(replies)).toContain(REVIEW);
     replies = await h.say('change the error code');
@@ -219,7 +219,7 @@ describe('waiting for an agent', () => {
     await h.handoff.resolve(id, 'alice');
     expect(textsOf(h.signalled)).toContain('marked your request as resolved');
     expect(buttonsOf(h.signalled.at(-1))).toContain('5');
-    expect(textsOf(await h.say('4'))).toContain('Thanks for rating me 4 out of 5.');
+    expect(textsOf(await h.say('4'))).toContain('Thanks for rating the help you got 4 out of 5.');
     expect((await h.handoff.get(id))!.rating).toBe(4);
     // The escalated walk carries it too, so the admin's list and analytics see it.
     expect((await h.outcomes.list()).find((o) => o.ticketId === id)).toMatchObject({ outcome: 'escalated', rating: 4 });

@@ -94,6 +94,25 @@ export function ticketStoreContract(name: string, factory: TicketStoreFactory): 
       expect(ids(await store.listOpen())).toEqual([assigned.id, notWaiting.id, again.id]);
     });
 
+    it('openTicketFor finds the oldest open ticket a user opened, in any conversation; closed tickets and other users never', async () => {
+      const store = await factory.open();
+      const key = `webchat:u_${made}`;
+      const closed = ticket({ userKey: key, status: 'closed-without-agent', closedAt: '2026-11-22T09:00:00.000Z' });
+      const first = ticket({ userKey: key, status: 'assigned', assignedTo: 'alice', userWaiting: false });
+      const second = ticket({ userKey: key, createdAt: '2026-11-22T10:30:00.000Z' });
+      const someoneElse = ticket({ userKey: `${key}x` });
+      const noKey = ticket();
+      for (const t of [closed, first, second, someoneElse, noKey]) await store.create(t);
+      expect((await store.openTicketFor(key))?.id).toBe(first.id);
+      expect(first.conversation.conversationId).not.toBe(second.conversation.conversationId);
+      await store.update(first.id, (t) => ({ ...t, status: 'resolved', closedAt: '2026-11-22T11:00:00.000Z' }));
+      expect((await store.openTicketFor(key))?.id).toBe(second.id);
+      expect(await store.openTicketFor('webchat:nobody')).toBeUndefined();
+      // A typed email is not a key: the field is the user's, the key the channel's.
+      expect(await store.openTicketFor('alex@contoso.com')).toBeUndefined();
+      if (factory.reopen) expect((await (await factory.reopen(store)).openTicketFor(key))?.id).toBe(second.id);
+    });
+
     it('update stores what the mutator returns for the current ticket; an unknown id gives undefined without calling it', async () => {
       const store = await factory.open();
       const t = ticket();

@@ -253,6 +253,44 @@ export function transcriptStoreContract(
       expect((await store.search({ rating: 5 }, { offset: 0, limit: 10 }, date(31))).total).toBe(0); // the latest walk is rated 2
     });
 
+    it('closeTicket: an agent-resolved ticket reads resolved (by an agent), a withdrawn one cancelled; branch figures still count the escalation', async () => {
+      const store = await open();
+      const walk = (id: string, ticketId: string) =>
+        session(id, 10, { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone', 'escalate-help-desk'], outcome: 'escalated', ticketId });
+      await store.record(walk('agent', 'MFA-AGNT23'));
+      await store.record(walk('gone', 'MFA-GONE23'));
+      await store.closeTicket('agent', 'MFA-AGNT23', 'resolved');
+      await store.rateTicket('agent', 'MFA-AGNT23', 4);
+      await store.closeTicket('gone', 'MFA-GONE23', 'withdrawn');
+      await store.closeTicket('gone', 'MFA-NOPE22', 'resolved'); // no such walk: nothing changes
+      const resolved = (await store.get('agent', date(12)))?.conversation;
+      expect(resolved).toMatchObject({ outcome: 'resolved', resolvedBy: 'agent', rating: 4, ticketId: 'MFA-AGNT23' });
+      expect(resolved?.sessions[0]).toMatchObject({ outcome: 'escalated', ticketOutcome: 'resolved' });
+      const withdrawn = (await store.get('gone', date(12)))?.conversation;
+      expect(withdrawn).toMatchObject({ outcome: 'cancelled', ticketId: 'MFA-GONE23' });
+      expect(withdrawn?.resolvedBy).toBeUndefined();
+      const page = { offset: 0, limit: 10 };
+      expect(ids(await store.search({ outcome: 'resolved' }, page, date(12)))).toEqual(['agent']);
+      expect(ids(await store.search({ outcome: 'cancelled' }, page, date(12)))).toEqual(['gone']);
+      expect((await store.search({ outcome: 'escalated' }, page, date(12))).total).toBe(0);
+      expect((await store.analytics({}, date(12))).find((x) => x.branch === 'lost-phone')).toMatchObject({ escalated: 2, resolved: 0 });
+    });
+
+    it('a walk after a ticket keeps the ticket on the conversation, in progress and once finished', async () => {
+      const store = await open();
+      await store.record(
+        session('t', 10, { branch: 'no-code', nodes: ['main-menu', 'no-code'], outcome: 'escalated', ticketId: 'MFA-KEEP23' }),
+      );
+      await store.progress(info('t'), { branch: 'lost-phone', path: path('main-menu', 'lost-phone') }, date(12).toISOString());
+      expect((await store.get('t', date(13)))?.conversation).toMatchObject({
+        outcome: 'in-progress',
+        branch: 'lost-phone',
+        ticketId: 'MFA-KEEP23',
+      });
+      await store.record(session('t', 13, { branch: 'lost-phone', nodes: ['main-menu', 'lost-phone'], outcome: 'resolved', rating: 5 }));
+      expect((await store.get('t', date(15)))?.conversation).toMatchObject({ outcome: 'resolved', ticketId: 'MFA-KEEP23', rating: 5 });
+    });
+
     it('progress: the unfinished walk is in progress, then abandoned after 30 minutes; record clears it', async () => {
       const store = await open();
       await store.log(info('p'), user(0, 'help'));

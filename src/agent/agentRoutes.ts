@@ -82,7 +82,9 @@ export function registerAgentRoutes(server: Server, handoff: HandoffService, aut
       if (!body.success) return fail(res, 400, 'BadRequest', describeZodError(body.error));
       const message = await handoff.agentMessage(id(req), agent.name, body.data.text);
       if (!message) return notFound(res, id(req));
-      res.json(201, { message });
+      // Stored either way; 202 when the user's channel refused it: they get it on their next message.
+      const delivered = message.delivered !== false;
+      res.json(delivered ? 201 : 202, { message, delivered });
     }),
   );
 

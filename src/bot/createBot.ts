@@ -4,6 +4,7 @@ import type { Assistant } from '../assistant/types.js';
 import type { HandoffService } from '../handoff/handoffService.js';
 import type { KnowledgeTree } from '../knowledge/loader.js';
 import type { Logger } from '../logger.js';
+import { ConversationMemory } from '../memory/conversationMemory.js';
 import { ticketForm } from '../tickets/ticketForm.js';
 import { isStoreUnreachable } from '../stores/storeUnreachable.js';
 import type { TranscriptStore } from '../transcripts/types.js';
@@ -47,12 +48,14 @@ export interface BotParts {
 export function createBot(parts: BotParts): HelpdeskBot & { transcriptsWritten(): Promise<void> } {
   const { adapter, logger } = parts;
   const conversationState = new ConversationState(parts.storage);
+  const walker = new TreeWalker(parts.tree);
   const services: DialogServices = {
-    walker: new TreeWalker(parts.tree),
+    walker,
     assistant: parts.assistant,
     handoff: parts.handoff,
     outcomes: parts.transcripts,
     ticketForm,
+    memory: new ConversationMemory(walker),
     ui,
     clock: parts.clock,
   };

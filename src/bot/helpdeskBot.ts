@@ -7,9 +7,9 @@ import {
   type StatePropertyAccessor,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
-import { DIALOG, setTurnInfo, turnOf, type MainOptions } from '../../dialogs/contracts.js';
+import { DIALOG, setMemory, setTurnInfo, turnOf, type MainOptions } from '../../dialogs/contracts.js';
 import { MainDialog } from '../../dialogs/mainDialog.js';
-import type { DialogServices } from '../../dialogs/services.js';
+import type { DialogServices, MemoryRecord } from '../../dialogs/services.js';
 import type { QueueSignal } from '../handoff/userChannel.js';
 import { turnInfoOf } from './turnInfo.js';
 
@@ -29,13 +29,16 @@ export class HelpdeskBot extends ActivityHandler {
   /** See STATE_CONFIGURATION. */
   private stateConfiguration: unknown;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  /** What the user told the bot, beside the dialog stack so it outlives any one dialog (see ConversationMemory). */
+  private readonly memory: StatePropertyAccessor<MemoryRecord>;
 
   constructor(
     private readonly conversationState: ConversationState,
-    services: DialogServices,
+    private readonly services: DialogServices,
   ) {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.memory = conversationState.createProperty<MemoryRecord>('memory');
     this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(services));
 
     this.onMembersAdded(async (context, next) => {
@@ -93,6 +96,7 @@ export class HelpdeskBot extends ActivityHandler {
 
   private async runTurn(context: TurnContext, signal?: QueueSignal): Promise<void> {
     setTurnInfo(context, turnInfoOf(context, signal));
+    setMemory(context, await this.memory.get(context, this.services.memory.empty()));
     if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     await super.run(context);
     this.stateConfiguration ??= context.turnState.get(STATE_CONFIGURATION);

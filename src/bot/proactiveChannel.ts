@@ -31,12 +31,23 @@ export class ProactiveChannel implements UserChannel, SignalTurns {
     this.signalTurn = turn;
   }
 
+  /**
+   * Throws when the channel refuses the message (a connector 404: the conversation is gone), so the queue can
+   * tell the agent. Caught inside the turn: left to the adapter, the turn-error handler would clear the user's
+   * conversation state and try to apologise into the same refusing channel.
+   */
   async sendText(link: ConversationLink, text: string, from?: { agent: string }): Promise<void> {
+    let refused: unknown;
     await this.adapter.continueConversationAsync(this.appId, this.reference(link), async (context) => {
       sendAsNewMessages(context);
       const mark = from ? { channelData: { [AGENT_MARK]: from.agent } } : {};
-      await context.sendActivity({ ...MessageFactory.text(text), textFormat: TextFormatTypes.Markdown, ...mark });
+      try {
+        await context.sendActivity({ ...MessageFactory.text(text), textFormat: TextFormatTypes.Markdown, ...mark });
+      } catch (err) {
+        refused = err;
+      }
     });
+    if (refused) throw refused instanceof Error ? refused : new Error('the channel refused the message', { cause: refused });
   }
 
   async signal(link: ConversationLink, signal: QueueSignal): Promise<void> {

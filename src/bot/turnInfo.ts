@@ -23,6 +23,18 @@ function userClockOf(activity: Partial<Activity>): TurnInfo['userClock'] {
   };
 }
 
+/**
+ * The user as the channel vouches for them. Teams sends the AAD object id, the same in every chat; Direct Line
+ * binds the user id to the conversation's token (Web Chat here makes a random one per browser tab). A typed
+ * email is never used: on the public chat anyone can type anyone's.
+ */
+function userKeyOf(activity: Partial<Activity>): string | undefined {
+  const aad = (activity.from as { aadObjectId?: unknown } | undefined)?.aadObjectId;
+  if (typeof aad === 'string' && aad) return `aad:${aad.toLowerCase()}`;
+  const id = activity.from?.id;
+  return id && activity.channelId ? `${activity.channelId}:${id}` : undefined;
+}
+
 /** What the dialogs need to know about this turn, read once from the activity. */
 export function turnInfoOf(context: TurnContext, signal?: QueueSignal): TurnInfo {
   const { activity } = context;
@@ -32,6 +44,7 @@ export function turnInfoOf(context: TurnContext, signal?: QueueSignal): TurnInfo
     channelId: activity.channelId,
     userId: activity.from?.id ?? 'unknown',
     ...(activity.from?.name ? { userName: activity.from.name } : {}),
+    ...(userKeyOf(activity) ? { userKey: userKeyOf(activity) } : {}),
     // Plain JSON: the ticket keeps it, and proactive messages replay it as the channel gave it.
     link: {
       channelId: activity.channelId,

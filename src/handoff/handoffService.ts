@@ -31,6 +31,8 @@ export interface NewTicket {
   escalatedFrom: string;
   conversation: ConversationLink;
   userName?: string;
+  /** The channel's id for the user (see Ticket.userKey); without one, no ticket is found for them later. */
+  userKey?: string;
 }
 
 export interface QueueItem {
@@ -66,6 +68,9 @@ export interface OpenedTicket {
   /** The case summary as plain JSON, for the Bot Framework `handoff.initiate` event's context. */
   handoffContext: CaseSummary;
 }
+
+/** An agent's message as the user sees it in the chat. */
+const agentLine = (agent: string, text: string): string => `**${agent} (help desk):** ${text}`;
 
 const byQueueOrder = (a: Ticket, b: Ticket): number =>
   PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
@@ -127,6 +132,29 @@ export class HandoffService {
     return this.deps.tickets.findOpenByConversation(conversationId);
   }
 
+  /** The open ticket this user already has (from any conversation), so a second request rejoins it. */
+  async openTicketOfUser(userKey: string): Promise<Ticket | undefined> {
+    return this.deps.tickets.openTicketFor(userKey);
+  }
+
+  /**
+   * The user asked for a person again while their ticket is open: this conversation waits on it from now on
+   * (the agent's messages and the queue's signals come here), and the agent sees that they came back.
+   */
+  async rejoin(id: string, conversation: ConversationLink): Promise<Ticket | undefined> {
+    return this.deps.tickets
+      .update(id, (t) => {
+        if (t.status !== 'queued' && t.status !== 'assigned') throw new TicketConflict('Closed', `Ticket ${id} is ${t.status}.`);
+        const moved = t.conversation.conversationId !== conversation.conversationId;
+        const note = moved ? 'The user came back in another conversation; replies now go there.' : 'The user is back and waiting.';
+        return this.withMessage({ ...t, conversation, userWaiting: true, updatedAt: this.now() }, { from: 'bot', text: note });
+      })
+      .catch((err: unknown) => {
+        if (err instanceof TicketConflict) return undefined;
+        throw err;
+      });
+  }
+
   /** 1 for the next ticket an agent will pick up; 0 when the ticket is not queued. */
   async positionOf(id: string): Promise<number> {
     const queued = (await this.deps.tickets.listOpen()).filter((t) => t.status === 'queued').sort(byQueueOrder);
@@ -163,14 +191,38 @@ export class HandoffService {
     return ticket;
   }
 
+  /**
+   * Stores the agent's message and sends it to the user. When the user's channel refuses it, the message is
+   * marked undelivered (the agent's API says so) and the bot hands it over on the user's next turn.
+   */
   async agentMessage(id: string, agent: string, text: string): Promise<TicketMessage | undefined> {
     const ticket = await this.change(id, (t) => {
       this.mustBeAssignee(t, agent);
       return this.withMessage(t, { from: 'agent', agent, text });
     });
-    if (!ticket) return undefined;
-    await this.tell(ticket, `**${agent} (help desk):** ${text}`, { agent });
-    return ticket.messages.at(-1);
+    const message = ticket?.messages.at(-1);
+    if (!ticket || !message) return undefined;
+    if (await this.tell(ticket, agentLine(agent, text), { agent })) return message;
+    const marked = await this.deps.tickets.update(id, (t) => ({
+      ...t,
+      messages: t.messages.map((m) => (m.seq === message.seq ? { ...m, delivered: false } : m)),
+    }));
+    return marked?.messages.find((m) => m.seq === message.seq) ?? { ...message, delivered: false };
+  }
+
+  /**
+   * Agent messages the user has not received (their channel refused them), as the user would have seen them,
+   * marked delivered now: the caller shows them in the user's turn.
+   */
+  async takeMissedMessages(id: string): Promise<string[]> {
+    const current = await this.deps.tickets.get(id);
+    if (!current?.messages.some((m) => m.delivered === false)) return [];
+    let missed: TicketMessage[] = [];
+    await this.deps.tickets.update(id, (t) => {
+      missed = t.messages.filter((m) => m.delivered === false);
+      return { ...t, messages: t.messages.map((m) => (m.delivered === false ? { ...m, delivered: true } : m)) };
+    });
+    return missed.map((m) => agentLine(m.agent ?? 'The help desk', m.text));
   }
 
   async resolve(id: string, agent: string, note?: string): Promise<Ticket | undefined> {
@@ -242,20 +294,22 @@ export class HandoffService {
     return { ...t, messages: [...t.messages, { ...m, seq, at: this.now() }] };
   }
 
-  private async tell(ticket: Ticket, text: string, from?: { agent: string }): Promise<void> {
-    await this.deliver(ticket, () => this.deps.channel.sendText(ticket.conversation, text, from));
+  private async tell(ticket: Ticket, text: string, from?: { agent: string }): Promise<boolean> {
+    return this.deliver(ticket, () => this.deps.channel.sendText(ticket.conversation, text, from));
   }
 
   private async signal(ticket: Ticket, signal: QueueSignal): Promise<void> {
     await this.deliver(ticket, () => this.deps.channel.signal(ticket.conversation, signal));
   }
 
-  /** The ticket change is already stored; a channel that cannot be reached is logged, not fatal. */
-  private async deliver(ticket: Ticket, send: () => Promise<void>): Promise<void> {
+  /** The ticket change is already stored; a channel that cannot be reached is logged, not fatal. False if it failed. */
+  private async deliver(ticket: Ticket, send: () => Promise<void>): Promise<boolean> {
     try {
       await send();
+      return true;
     } catch (err) {
       this.deps.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'could not reach the user');
+      return false;
     }
   }
 

@@ -21,6 +21,8 @@ export interface TicketStore {
   get(id: string): Promise<Ticket | undefined>;
   /** The queued or assigned ticket a conversation is waiting on, if any. */
   findOpenByConversation(conversationId: string): Promise<Ticket | undefined>;
+  /** The oldest queued or assigned ticket opened by this user (Ticket.userKey), whichever conversation it is in. */
+  openTicketFor(userKey: string): Promise<Ticket | undefined>;
   /** Queued and assigned tickets. */
   listOpen(): Promise<Ticket[]>;
   update(id: string, mutate: (ticket: Ticket) => Ticket): Promise<Ticket | undefined>;

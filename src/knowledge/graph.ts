@@ -1,4 +1,4 @@
-import type { KnowledgeIndex, TreeNode } from './schema.js';
+import { BUILT_IN_FACTS, type KnowledgeIndex, type TreeNode } from './schema.js';
 
 export interface Edge {
   to: string;
@@ -102,9 +102,34 @@ function checkCycles({ index, nodes, fileOf }: GraphInput): string[] {
   return problems;
 }
 
+/**
+ * A variant that waits on a fact nothing ever sets would silently never show: every fact a variant reads must be
+ * built in or remembered by some option, with a value that can occur.
+ */
+function checkFacts({ nodes, fileOf }: GraphInput): string[] {
+  const known = new Map<string, Set<string>>(Object.entries(BUILT_IN_FACTS).map(([k, v]) => [k, new Set(v)]));
+  for (const node of nodes.values()) {
+    if (node.type !== 'choice') continue;
+    for (const o of node.options)
+      for (const [fact, value] of Object.entries(o.remember)) known.set(fact, (known.get(fact) ?? new Set()).add(value));
+  }
+  const problems: string[] = [];
+  for (const node of nodes.values()) {
+    for (const variant of node.variants) {
+      for (const [fact, value] of Object.entries(variant.when)) {
+        const values = known.get(fact);
+        const where = `${fileOf.get(node.id)}: node "${node.id}": variant`;
+        if (!values) problems.push(`${where} reads fact "${fact}", which no option remembers`);
+        else if (!values.has(value)) problems.push(`${where} waits for ${fact} = "${value}", which no option remembers`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** Graph checks that a schema cannot express; each problem names the file and the node. */
 export function checkGraph(input: GraphInput, indexFile: string): string[] {
   const refs = [...checkIndexRefs(input, indexFile), ...checkRefs(input)];
   if (refs.length > 0) return refs;
-  return [...checkReachable(input), ...checkCycles(input)];
+  return [...checkReachable(input), ...checkCycles(input), ...checkFacts(input)];
 }

@@ -7,6 +7,24 @@ export const nodeId = z
 
 const text = z.string().trim().min(1, 'must not be empty');
 
+/**
+ * A fact the walk remembers about the user ("accountType", "otherMethod"): set by the options they pick, read
+ * by node variants; camelCase so a fact can share its name with a ticket field ("accountType").
+ */
+export const factName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'fact names are camelCase words, e.g. "otherMethod"');
+
+/** Facts the walker works out by itself rather than from an option: whether any step was tried yet. */
+export const BUILT_IN_FACTS: Record<string, readonly string[]> = { stepsTried: ['none', 'some'] };
+
+/**
+ * Another wording of a node's text, used when every fact in `when` holds, so the bot never contradicts what
+ * the user said (no "since you can't verify any other way" after "I have another method").
+ */
+export const variantSchema = z.object({
+  when: z.record(factName, text).refine((w) => Object.keys(w).length > 0, { message: 'name at least one fact in "when"' }),
+  text,
+});
+
 /** Fields every node has: what it is called, which source article it rests on, how free text finds it. */
 const common = {
   id: nodeId,
@@ -19,6 +37,8 @@ const common = {
   keywords: z.array(text).default([]),
   /** Ticket priority for escalations from this branch (set on a branch's first node); a lost phone is urgent. */
   priority: z.enum(['urgent', 'high', 'normal']).optional(),
+  /** Other wordings of `text`, the first whose facts all hold wins (see variantSchema). */
+  variants: z.array(variantSchema).default([]),
 };
 
 export const optionSchema = z.object({
@@ -26,6 +46,29 @@ export const optionSchema = z.object({
   goto: nodeId,
   /** Other words a user may type for this option ("yes", "work account"). */
   synonyms: z.array(text).default([]),
+  /** Facts picking this option tells us, e.g. `{ accountType: work-or-school }`: later nodes and the ticket use them. */
+  remember: z.record(factName, text).default({}),
+});
+
+/** One answer to a step's own check question, and where it leads: the step's `fixed` or its `next`. */
+export const checkChoiceSchema = z.object({
+  label: text.max(60, 'check answers are buttons: keep them under 60 characters'),
+  then: z.enum(['fixed', 'next']),
+  synonyms: z.array(text).default([]),
+});
+
+/**
+ * The question asked after a step instead of "Did that fix it?", for steps that fix nothing by themselves
+ * ("tell your admin", "did both come through?").
+ */
+export const checkSchema = z.object({
+  question: text,
+  choices: z
+    .array(checkChoiceSchema)
+    .min(2, 'a check question needs at least two answers')
+    .refine((cs) => new Set(cs.map((c) => c.label.toLowerCase())).size === cs.length, {
+      message: 'two check answers share a label, so a typed answer could not tell them apart',
+    }),
 });
 
 export const choiceNodeSchema = z.object({
@@ -48,6 +91,8 @@ export const stepNodeSchema = z.object({
   next: nodeId.optional(),
   /** Where "yes, that fixed it" goes; index.yaml `defaults.resolved` when omitted. */
   fixed: nodeId.optional(),
+  /** Asked instead of "Did that fix it?" when that question does not fit the step. */
+  check: checkSchema.optional(),
 });
 
 export const resolvedNodeSchema = z.object({ ...common, type: z.literal('resolved'), text });
@@ -85,6 +130,17 @@ export const indexSchema = z.object({
   /** Said when a user first joins, before the menu. */
   welcome: text,
   help: text,
+  /** Offering a person before the tree runs out of steps to try. */
+  handover: z
+    .object({
+      /** After this many steps in a row that did not fix it, offer "keep trying" or "talk to a person"; 0 never offers. */
+      offerAfterFailedSteps: z.number().int().min(0).max(50).default(3),
+      /** The offer's wording; {count} is the number of steps tried. */
+      offerText: text.default("We've tried {count} things and it's still not working. Do you want to keep going, or talk to a person?"),
+      keepTryingLabel: text.max(60).default('Keep trying'),
+      personLabel: text.max(60).default('Talk to a person'),
+    })
+    .prefault({}),
   /** Free-text understanding: words users type mapped to the words our content uses ("sms" -> "text"). */
   synonyms: z.record(z.string(), z.string()).default({}),
 });
@@ -94,5 +150,6 @@ export type StepNode = z.infer<typeof stepNodeSchema>;
 export type ResolvedNode = z.infer<typeof resolvedNodeSchema>;
 export type EscalateNode = z.infer<typeof escalateNodeSchema>;
 export type TreeNode = z.infer<typeof treeNodeSchema>;
+export type CheckChoice = z.infer<typeof checkChoiceSchema>;
 export type KnowledgeIndex = z.infer<typeof indexSchema>;
 export type Source = z.infer<typeof sourceSchema>;

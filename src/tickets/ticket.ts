@@ -38,6 +38,11 @@ export interface TicketMessage {
   at: string;
   /** The agent's name for agent messages. */
   agent?: string;
+  /**
+   * Agent messages the user's channel refused (a connector 404: the conversation is gone or unreachable): false
+   * until the bot hands them over on the user's next turn. Absent means delivered.
+   */
+  delivered?: boolean;
 }
 
 export interface Ticket {
@@ -56,6 +61,11 @@ export interface Ticket {
   escalatedFrom: string;
   conversation: ConversationLink;
   userName?: string;
+  /**
+   * Who opened it, as the channel vouches for them (Teams: the AAD object id; Direct Line: the user id bound to
+   * the conversation's token), never a typed email: one open ticket per user is looked up by it.
+   */
+  userKey?: string;
   createdAt: string;
   updatedAt: string;
   assignedTo?: string;

@@ -21,4 +21,9 @@ export interface OutcomeStore {
    * which is that walk's outcome. Nothing happens when the conversation has no such walk.
    */
   rateTicket(conversationId: string, ticketId: string, rating: number): Promise<void>;
+  /**
+   * Notes how the ticket the walk ended in was closed (an agent resolved it, or the user withdrew it), so the
+   * conversation reads "resolved" or "cancelled" instead of "escalated". Nothing happens without such a walk.
+   */
+  closeTicket(conversationId: string, ticketId: string, outcome: 'resolved' | 'withdrawn'): Promise<void>;
 }

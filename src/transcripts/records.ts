@@ -72,6 +72,8 @@ export function previewOf(text: string): string {
 export function deriveSummary(record: ConversationRecord, now: Date, abandonAfterMs: number): DerivedConversation {
   const quiet = now.getTime() - toMillis(record.lastActivityAt) >= abandonAfterMs;
   const last = record.sessions.at(-1);
+  // A ticket stays on the conversation when a new walk starts after it: admins look conversations up by it.
+  const ticketId = record.sessions.findLast((s) => s.ticketId)?.ticketId ?? null;
   const base = {
     conversationId: record.conversationId,
     channelId: record.channelId,
@@ -86,21 +88,32 @@ export function deriveSummary(record: ConversationRecord, now: Date, abandonAfte
   if (record.walk) {
     const { branch, path } = record.walk;
     const outcome = quiet ? 'abandoned' : 'in-progress';
-    return { summary: { ...base, outcome, branch, path, rating: null, ticketId: null }, fromUnfinishedWalk: true };
+    return { summary: { ...base, outcome, branch, path, rating: null, ticketId }, fromUnfinishedWalk: true };
   }
   if (last) {
     const summary: ConversationSummary = {
       ...base,
-      outcome: last.outcome,
+      outcome: conversationOutcomeOf(last),
+      ...(last.ticketOutcome === 'resolved' ? { resolvedBy: 'agent' as const } : {}),
       branch: last.branch,
       path: last.path,
       rating: last.rating,
-      ticketId: last.ticketId ?? null,
+      ticketId,
     };
     return { summary, fromUnfinishedWalk: false };
   }
   const outcome = quiet ? 'abandoned' : 'in-progress';
   return { summary: { ...base, outcome, branch: null, path: [], rating: null, ticketId: null }, fromUnfinishedWalk: false };
+}
+
+/**
+ * What a finished walk means for its conversation: an escalation whose ticket an agent resolved is resolved,
+ * one the user withdrew is cancelled. (Branch figures still count the walk as escalated: see analytics.ts.)
+ */
+export function conversationOutcomeOf(session: SessionOutcome): ConversationSummary['outcome'] {
+  if (session.outcome === 'escalated' && session.ticketOutcome === 'resolved') return 'resolved';
+  if (session.outcome === 'escalated' && session.ticketOutcome === 'withdrawn') return 'cancelled';
+  return session.outcome;
 }
 
 /** Every filter field except text, which each store answers with its own index. */

@@ -41,7 +41,10 @@ export interface ConversationSummary extends ConversationInfo {
   branch: string | null;
   path: PathEntry[];
   rating: number | null;
+  /** The conversation's latest ticket, even when a walk started after it. */
   ticketId: string | null;
+  /** Set when `outcome` is "resolved" because a person from the help desk resolved the ticket. */
+  resolvedBy?: 'agent';
   /** Every finished walk of the conversation, oldest first. */
   sessions: SessionOutcome[];
 }

@@ -21,6 +21,9 @@ export const ui = {
     { value: 'skip', label: 'Skip', synonyms: ['no thanks', 'no', 'later', 'pass'] },
   ] satisfies ChoiceOption[],
   ratingThanks: (rating: number) => `Thanks for rating me ${rating} out of 5.`,
+  // After a person from the help desk resolved the request, "how helpful was I" would ask about the bot.
+  agentRatingPrompt: 'How helpful was the help you got today, from 1 (not at all) to 5 (very)? You can also skip this.',
+  agentRatingThanks: (rating: number) => `Thanks for rating the help you got ${rating} out of 5. I've passed it on to the help desk.`,
   ratingSkipped: 'No problem.',
   guessPrompt: "I'm not completely sure what you mean. Is it one of these?",
   showMenuLabel: 'None of these: show all options',

@@ -24,7 +24,8 @@ export interface PathEntry {
   answer?: string;
 }
 
-export type Awaiting = 'choice' | 'fixed' | 'rating' | 'guess' | 'none';
+/** check: a step's own question instead of "did that fix it?"; handover: "keep trying or talk to a person?". */
+export type Awaiting = 'choice' | 'fixed' | 'check' | 'handover' | 'rating' | 'guess' | 'none';
 
 /** Plain JSON so it can live in dialog state and be stored as-is. */
 export interface WalkState {
@@ -39,6 +40,12 @@ export interface WalkState {
   guesses?: string[];
   /** Consecutive answers at the current prompt that matched nothing. */
   misses: number;
+  /** What the user told us by the options they picked (knowledge `remember`), e.g. `{ otherMethod: 'yes' }`. */
+  facts?: Record<string, string>;
+  /** Steps in a row that did not fix it since the last offer of a person. */
+  failedInRow?: number;
+  /** While offering a person: the step the walk goes on to if the user keeps trying. */
+  pendingNext?: string;
   startedAt: string;
 }
 
@@ -62,4 +69,9 @@ export interface SessionOutcome {
   rating: number | null;
   /** The support ticket the walk ended in, when it was escalated. */
   ticketId?: string;
+  /**
+   * How that ticket ended, once it did: resolved by an agent, or withdrawn by the user. The walk itself stays
+   * "escalated" (the tree did not fix it, which is what branch figures count); the conversation shows the ending.
+   */
+  ticketOutcome?: 'resolved' | 'withdrawn';
 }

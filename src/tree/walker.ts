@@ -1,6 +1,6 @@
 import { edgesOf } from '../knowledge/graph.js';
 import type { KnowledgeTree } from '../knowledge/loader.js';
-import type { ChoiceNode, TreeNode } from '../knowledge/schema.js';
+import type { ChoiceNode, StepNode, TreeNode } from '../knowledge/schema.js';
 import { ui } from './messages.js';
 import type { Answer, ChoiceOption, Output, Step, WalkState } from './types.js';
 
@@ -8,6 +8,9 @@ export const FIXED = 'fixed';
 export const NOT_FIXED = 'not fixed';
 export const SHOW_MENU = 'show-menu';
 export const SKIP = 'skip';
+export const KEEP_TRYING = 'keep-trying';
+export const ASK_PERSON = 'person';
+const ASKED_FOR_PERSON = 'asked for a person';
 
 /**
  * Walks the troubleshooting tree. Pure: it takes a state and an answer and returns the next state and what to
@@ -35,9 +38,13 @@ export class TreeWalker {
     return this.tree.index.root;
   }
 
-  /** Starts a walk at the root, or at any node (free text that named a branch, "talk to a person"). */
-  start(nodeId: string = this.rootId, now = new Date()): Step {
+  /**
+   * Starts a walk at the root, or at any node (free text that named a branch, "talk to a person"), knowing the
+   * facts the user already told us in earlier walks of the conversation.
+   */
+  start(nodeId: string = this.rootId, now = new Date(), facts?: Record<string, string>): Step {
     const state: WalkState = { node: nodeId, awaiting: 'none', path: [], misses: 0, startedAt: now.toISOString() };
+    if (facts && Object.keys(facts).length) state.facts = { ...facts };
     return this.enter(state, nodeId);
   }
 
@@ -56,6 +63,10 @@ export class TreeWalker {
         return this.optionsOf(this.node(state.node) as ChoiceNode);
       case 'fixed':
         return ui.fixedChoices;
+      case 'check':
+        return this.checkChoices(this.node(state.node) as StepNode);
+      case 'handover':
+        return this.handoverChoices();
       case 'rating':
         return ui.ratingChoices;
       case 'guess':
@@ -72,16 +83,27 @@ export class TreeWalker {
       const option = node.options.find((o) => o.label === answer.value);
       if (option) {
         const fromRoot = state.node === this.rootId ? { branch: option.goto } : {};
-        return this.enter({ ...this.settle(settled, option.label), ...fromRoot }, option.goto);
+        const facts = Object.keys(option.remember).length ? { facts: { ...state.facts, ...option.remember } } : {};
+        return this.enter({ ...this.settle(settled, option.label), ...fromRoot, ...facts }, option.goto);
       }
+    }
+    if (state.awaiting === 'check' && answer.kind === 'choice') {
+      const node = this.node(state.node) as StepNode;
+      const choice = node.check?.choices.find((c) => c.label === answer.value);
+      if (choice) return this.afterStep(this.settle(settled, choice.label), choice.then === 'fixed');
+    }
+    if (state.awaiting === 'handover' && answer.kind === 'choice') {
+      const next = state.pendingNext ?? this.tree.index.defaults.escalate;
+      const resumed: WalkState = { ...settled, pendingNext: undefined, failedInRow: 0 };
+      if (answer.value === KEEP_TRYING) return this.enter(resumed, next);
+      if (answer.value === ASK_PERSON) return this.enter(resumed, this.tree.index.defaults.escalate);
     }
     if (state.awaiting === 'guess' && answer.kind === 'choice') {
       if (answer.value === SHOW_MENU) return this.enter(this.settle(settled, 'show menu'), this.rootId);
       if (state.guesses?.includes(answer.value)) return this.jump(settled, answer.value, 'guess');
     }
     if (state.awaiting === 'fixed' && answer.kind === 'fixed') {
-      const target = edgesOf(this.node(state.node), this.tree.index).find((e) => e.answer === (answer.fixed ? FIXED : NOT_FIXED));
-      if (target) return this.enter(this.settle(settled, answer.fixed ? FIXED : NOT_FIXED), target.to);
+      return this.afterStep(this.settle(settled, answer.fixed ? FIXED : NOT_FIXED), answer.fixed);
     }
     if (state.awaiting === 'rating' && answer.kind === 'rating') {
       const text = answer.rating === null ? ui.ratingSkipped : ui.ratingThanks(answer.rating);
@@ -91,6 +113,22 @@ export class TreeWalker {
       };
     }
     throw new Error(`TreeWalker: answer ${answer.kind} does not fit a state awaiting ${state.awaiting}`);
+  }
+
+  /**
+   * Leaves a step by its fixed or not-fixed edge. After `handover.offerAfterFailedSteps` steps in a row that did
+   * not fix it, with more steps still to come, the user is offered a person instead of the next step.
+   */
+  private afterStep(state: WalkState, fixed: boolean): Step {
+    const target = edgesOf(this.node(state.node), this.tree.index).find((e) => e.answer === (fixed ? FIXED : NOT_FIXED))!;
+    if (fixed) return this.enter({ ...state, failedInRow: 0 }, target.to);
+    const failed = (state.failedInRow ?? 0) + 1;
+    const { offerAfterFailedSteps } = this.tree.index.handover;
+    if (offerAfterFailedSteps > 0 && failed >= offerAfterFailedSteps && this.node(target.to).type === 'step') {
+      const offering: WalkState = { ...state, awaiting: 'handover', pendingNext: target.to, failedInRow: 0, misses: 0 };
+      return { state: offering, outputs: this.present(offering) };
+    }
+    return this.enter({ ...state, failedInRow: failed }, target.to);
   }
 
   /** Offers the best guesses for free text that was not understood with confidence. */
@@ -126,32 +164,69 @@ export class TreeWalker {
     switch (node.type) {
       case 'choice':
         return { state: { ...next, awaiting: 'choice' }, outputs: this.present({ ...next, awaiting: 'choice' }) };
-      case 'step':
-        return { state: { ...next, awaiting: 'fixed' }, outputs: this.present({ ...next, awaiting: 'fixed' }) };
+      case 'step': {
+        const awaiting = node.check ? 'check' : 'fixed';
+        return { state: { ...next, awaiting }, outputs: this.present({ ...next, awaiting }) };
+      }
       case 'resolved':
         return {
           state: { ...next, awaiting: 'rating', outcome: 'resolved' },
           outputs: [
-            { kind: 'text', text: node.text },
+            { kind: 'text', text: this.textOf(node, next) },
             { kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices },
           ],
         };
       case 'escalate':
         // The walk ends here; the dialog layer goes on to collect the ticket.
-        return { state: { ...next, awaiting: 'none', outcome: 'escalated' }, outputs: [{ kind: 'text', text: node.text }] };
+        return { state: { ...next, awaiting: 'none', outcome: 'escalated' }, outputs: [{ kind: 'text', text: this.textOf(node, next) }] };
     }
   }
 
   private present(state: WalkState): Output[] {
     const node = this.node(state.node);
     if (state.awaiting === 'choice' && node.type === 'choice') {
-      return [{ kind: 'prompt', text: node.text, choices: this.optionsOf(node) }];
+      return [{ kind: 'prompt', text: this.textOf(node, state), choices: this.optionsOf(node) }];
     }
     if (state.awaiting === 'fixed' && node.type === 'step') {
-      return [{ kind: 'prompt', text: `${node.text}\n\n${ui.fixedQuestion}`, choices: ui.fixedChoices }];
+      return [{ kind: 'prompt', text: `${this.textOf(node, state)}\n\n${ui.fixedQuestion}`, choices: ui.fixedChoices }];
+    }
+    if (state.awaiting === 'check' && node.type === 'step' && node.check) {
+      return [{ kind: 'prompt', text: `${this.textOf(node, state)}\n\n**${node.check.question}**`, choices: this.checkChoices(node) }];
+    }
+    if (state.awaiting === 'handover') {
+      const { offerText } = this.tree.index.handover;
+      const tried = state.path.filter((p) => this.tree.nodes.get(p.node)?.type === 'step' && p.answer !== undefined).length;
+      return [{ kind: 'prompt', text: offerText.replaceAll('{count}', String(tried)), choices: this.handoverChoices() }];
     }
     if (state.awaiting === 'rating') return [{ kind: 'prompt', text: ui.ratingPrompt, choices: ui.ratingChoices }];
     return [ui.anythingElse(this.rootLabel())];
+  }
+
+  /** The facts a node's variants can read: what the user told us, and whether any step was tried yet. */
+  factsOf(state: WalkState): Record<string, string> {
+    const tried = state.path.some(
+      (p) => p.answer !== undefined && p.answer !== ASKED_FOR_PERSON && this.tree.nodes.get(p.node)?.type === 'step',
+    );
+    return { ...state.facts, stepsTried: tried ? 'some' : 'none' };
+  }
+
+  /** The node's text, or the first variant whose facts all hold, so the bot never contradicts the user. */
+  textOf(node: TreeNode, state: WalkState): string {
+    const facts = this.factsOf(state);
+    const variant = node.variants.find((v) => Object.entries(v.when).every(([fact, value]) => facts[fact] === value));
+    return variant?.text ?? node.text;
+  }
+
+  private checkChoices(node: StepNode): ChoiceOption[] {
+    return (node.check?.choices ?? []).map((c) => ({ value: c.label, label: c.label, synonyms: c.synonyms }));
+  }
+
+  private handoverChoices(): ChoiceOption[] {
+    const { keepTryingLabel, personLabel } = this.tree.index.handover;
+    return [
+      { value: KEEP_TRYING, label: keepTryingLabel, synonyms: ['keep going', 'continue', 'carry on', 'go on', 'next'] },
+      { value: ASK_PERSON, label: personLabel, synonyms: ['person', 'human', 'help desk', 'agent'] },
+    ];
   }
 
   private settle(state: WalkState, answer: string): WalkState {

@@ -176,9 +176,11 @@ function registerFakeAgentApi(server: Server, fake: Fake): void {
     if (t.assignedTo !== 'alice') return void fail(res, 403, 'NotAssignee', 'Claim the ticket first.');
     const text = String((req.body as { text?: unknown }).text);
     fake.replies.push({ id: t.id, text });
-    const added = message(lastSeq(t) + 1, 'agent', text, 'alice');
+    // As the real API answers when the user's channel refuses the message (issue 15).
+    const delivered = !text.includes('cannot reach you');
+    const added = { ...message(lastSeq(t) + 1, 'agent', text, 'alice'), ...(delivered ? {} : { delivered: false }) };
     t.messages.push(added);
-    res.send(201, { message: added });
+    res.send(delivered ? 201 : 202, { message: added, delivered });
   });
   server.post('/api/agent/tickets/:id/resolve', async (req: Request, res: Response) => {
     const t = authed(req, res) && find(req, res);
@@ -325,6 +327,13 @@ describe.skipIf(skipBrowserTests)('agent console page in Chromium (fake agent AP
     await expect.poll(() => fake.replies).toEqual([{ id: 'MFA-URG001', text: 'Line one\nline two' }]);
     await page.locator('#messages .from-agent', { hasText: 'line two' }).waitFor();
     expect(await reply.inputValue()).toBe('');
+    expect(await page.locator('#messages .undelivered').count()).toBe(0);
+
+    // A reply the user's chat refused: the console says so, on the message and in the alert.
+    await reply.pressSequentially('I cannot reach you');
+    await reply.press('Enter');
+    await page.locator('#messages .from-agent', { hasText: 'I cannot reach you' }).locator('.undelivered').waitFor();
+    await page.locator('#alert', { hasText: 'they will get your message when they next write' }).waitFor();
 
     // The user answers: the poll brings it in; then the user leaves.
     const urgent = fake.tickets[0]!;
@@ -348,7 +357,7 @@ describe.skipIf(skipBrowserTests)('agent console page in Chromium (fake agent AP
     expect(fake.resolves).toEqual([{ id: 'MFA-URG001', note: 'Verified by phone, MFA methods reset' }]);
     expect(await page.locator('#reply-form').isVisible()).toBe(false);
     expect(await page.locator('#resolve-form').isVisible()).toBe(false);
-    expect(await page.locator('#messages .msg').count()).toBe(5);
+    expect(await page.locator('#messages .msg').count()).toBe(6);
     await expect.poll(queueIds, { timeout: 5_000 }).toEqual(['MFA-XSS002', 'MFA-TAKEN3', 'MFA-BOB004']);
 
     const screenshots = path.join(projectRoot(), 'test-results');

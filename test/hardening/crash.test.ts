@@ -68,6 +68,8 @@ interface SimUser {
   errors: string[];
 }
 
+const userIdOf = (index: number, conversation: number): string => `load-user-${index}-c${conversation}`;
+
 /** One ticket's worth of turns; the skips repeat until the review shows. */
 async function fileOneTicket(u: SimUser, stop: () => boolean): Promise<void> {
   const say = async (text: string): Promise<CapturedActivity[]> => {
@@ -137,7 +139,13 @@ describe('SIGKILL under load, then restart on the same data', () => {
       // Bounded: at most 40 conversations per user, and only until the kill.
       while (!stopping && u.conversations < 40) {
         u.conversations += 1;
-        u.user = new ChannelUser(bot.url, capture, `crash-u${index}-c${u.conversations}-${Date.now().toString(36)}`, `load-user-${index}`);
+        // A user id per conversation: one user with an open ticket would rejoin it rather than file another (issue 15).
+        u.user = new ChannelUser(
+          bot.url,
+          capture,
+          `crash-u${index}-c${u.conversations}-${Date.now().toString(36)}`,
+          userIdOf(index, u.conversations),
+        );
         u.completed = 0;
         u.filed = false;
         try {
@@ -229,7 +237,7 @@ describe('SIGKILL under load, then restart on the same data', () => {
     const state = readStateDocument(dataDir, 'webchat', u.user.conversationId);
     expect(state, 'state document of the conversation cut mid-ticket').toBeDefined();
 
-    const user = new ChannelUser(bot.url, capture, u.user.conversationId, `load-user-${u.index}`);
+    const user = new ChannelUser(bot.url, capture, u.user.conversationId, userIdOf(u.index, u.conversations));
     const help = await user.say('help');
     expect(help.status).toBe(200);
     const text = replyTexts(help.replies);

@@ -52,6 +52,8 @@ export async function createHarness(
     conversationId?: string;
     now?: () => Date;
     unclaimedAfterMs?: number;
+    /** Share another harness's tickets: two conversations (or two instances) over one help desk queue. */
+    tickets?: EmbeddedTicketStore;
     /** Build the assistant the bot uses (the OpenAI one against a fake server); the local path when omitted. */
     assistant?: (tree: KnowledgeTree, recognizer: LocalRecognizer) => Assistant;
   } = {},
@@ -59,7 +61,7 @@ export async function createHarness(
   const tree = options.tree ?? realKnowledge();
   const dataDir = options.dataDir ?? tempDir();
   const outcomes = await EmbeddedTranscriptStore.open(path.join(dataDir, 'transcripts'));
-  const tickets = await EmbeddedTicketStore.open(path.join(dataDir, 'tickets'));
+  const tickets = options.tickets ?? (await EmbeddedTicketStore.open(path.join(dataDir, 'tickets')));
   const clock = options.now ?? (() => new Date());
   const logger = createLogger('silent');
   const pushed: string[] = [];

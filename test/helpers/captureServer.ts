@@ -47,6 +47,10 @@ export class CaptureServer {
   delayMs = 0;
   /** Replies that arrived, answered yet or not. */
   arrived = 0;
+  /** Conversations whose activities are refused with this status (a conversation the channel no longer has: 404). */
+  readonly refusing = new Map<string, number>();
+  /** Activities refused because of `refusing`, not recorded in `replies`. */
+  readonly refused: CapturedActivity[] = [];
   private waiters = new Set<() => void>();
 
   private constructor(
@@ -76,14 +80,14 @@ export class CaptureServer {
       if (size <= MAX_CAPTURE_BODY) chunks.push(c);
     });
     req.on('error', () => res.destroy());
+    const answer = (status: number, body: unknown): void => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
     req.on('end', () => {
       const url = req.url ?? '';
       const match = ROUTE.exec(url);
-      const answer = (status: number, body: unknown): void => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
-      };
       if (!match) {
         this.other.push(`${req.method} ${url}`);
         if (req.method === 'GET') return answer(200, []);
@@ -104,6 +108,11 @@ export class CaptureServer {
       } catch {
         activity = { type: '<unparseable>' };
       }
+      const refuse = this.refusing.get(safeDecode(match[1]!));
+      if (refuse) {
+        this.refused.push(activity);
+        return answer(refuse, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
+      }
       this.replies.push({
         seq: this.replies.length,
         conversationId: safeDecode(match[1]!),
@@ -112,9 +121,7 @@ export class CaptureServer {
         activity,
         at: Date.now(),
       });
-      const text = JSON.stringify({ id: randomId() });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
+      answer(200, { id: randomId() });
       const waiters = [...this.waiters];
       this.waiters.clear();
       for (const w of waiters) w();

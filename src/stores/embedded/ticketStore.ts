@@ -55,6 +55,11 @@ export class EmbeddedTicketStore implements TicketStore {
     return [...this.open.values()].find((t) => t.userWaiting && t.conversation.conversationId === conversationId);
   }
 
+  async openTicketFor(userKey: string): Promise<Ticket | undefined> {
+    // Insertion order is creation order (the map is filled from the documents, then by create).
+    return [...this.open.values()].filter((t) => t.userKey === userKey).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  }
+
   async listOpen(): Promise<Ticket[]> {
     return [...this.open.values()];
   }

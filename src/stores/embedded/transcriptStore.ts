@@ -130,6 +130,13 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     await this.save(conversationId);
   }
 
+  async closeTicket(conversationId: string, ticketId: string, outcome: 'resolved' | 'withdrawn'): Promise<void> {
+    const session = this.conversations[conversationId]?.sessions.findLast((s) => s.ticketId === ticketId);
+    if (!session) return;
+    session.ticketOutcome = outcome;
+    await this.save(conversationId);
+  }
+
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
     const records = filter.conversationId !== undefined ? [this.conversations[filter.conversationId]] : Object.values(this.conversations);
     const sessions = records.flatMap((r) => r?.sessions ?? []);

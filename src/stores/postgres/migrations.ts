@@ -77,6 +77,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'open tickets by user',
+    // One open ticket per user (issue 15): looked up on every escalation, so indexed like the queue.
+    sql: (s) => `
+      CREATE INDEX tickets_open_by_user ON ${s}.tickets ((doc ->> 'userKey')) WHERE status IN ('queued', 'assigned');
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -48,6 +48,14 @@ export class PgTicketStore implements TicketStore {
     return rows[0]?.doc;
   }
 
+  async openTicketFor(userKey: string): Promise<Ticket | undefined> {
+    const { rows } = await this.db.query<{ doc: Ticket }>(
+      `SELECT doc FROM ${this.table} WHERE doc ->> 'userKey' = $1 AND ${OPEN} ORDER BY seq LIMIT 1`,
+      [pgText(userKey)],
+    );
+    return rows[0]?.doc;
+  }
+
   async listOpen(): Promise<Ticket[]> {
     const { rows } = await this.db.query<{ doc: Ticket }>(`SELECT doc FROM ${this.table} WHERE ${OPEN} ORDER BY seq`);
     return rows.map((r) => r.doc);

@@ -53,9 +53,13 @@ export interface Where {
 /** Quiet for the abandon period, as deriveSummary() decides it: now - last >= period. */
 const quiet = (cutoff: string): string => `(last_activity_ms <= ${cutoff})`;
 
+/** conversationOutcomeOf() for the last session: an escalation whose ticket was closed says how. */
+const lastOutcomeSql = `(CASE WHEN last_outcome = 'escalated' AND sessions -> -1 ->> 'ticketOutcome' = 'resolved' THEN 'resolved'
+  WHEN last_outcome = 'escalated' AND sessions -> -1 ->> 'ticketOutcome' = 'withdrawn' THEN 'cancelled' ELSE last_outcome END)`;
+
 /** deriveSummary()'s outcome: an unfinished walk (or no walk at all) is in progress until quiet, then abandoned. */
 const outcomeSql = (cutoff: string): string =>
-  `(CASE WHEN walk IS NULL AND last_outcome IS NOT NULL THEN last_outcome WHEN ${quiet(cutoff)} THEN 'abandoned' ELSE 'in-progress' END)`;
+  `(CASE WHEN walk IS NULL AND last_outcome IS NOT NULL THEN ${lastOutcomeSql} WHEN ${quiet(cutoff)} THEN 'abandoned' ELSE 'in-progress' END)`;
 
 /**
  * Every filter as SQL. `now` and the abandon period become the cutoff for "quiet", a parameter only when a

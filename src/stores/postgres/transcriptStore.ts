@@ -126,6 +126,17 @@ export class PgTranscriptStore implements TranscriptStore {
     );
   }
 
+  async closeTicket(conversationId: string, ticketId: string, outcome: 'resolved' | 'withdrawn'): Promise<void> {
+    // As rateTicket: the latest walk that ended in this ticket, in one statement.
+    await this.db.query(
+      `UPDATE ${this.conversations} SET sessions = jsonb_set(sessions, ARRAY[idx::text, 'ticketOutcome'], to_jsonb($3::text))
+         FROM (SELECT max(ord) - 1 AS idx FROM ${this.conversations} c, jsonb_array_elements(c.sessions) WITH ORDINALITY AS e(elem, ord)
+               WHERE c.conversation_id = $1 AND elem ->> 'ticketId' = $2) AS found
+        WHERE conversation_id = $1 AND found.idx IS NOT NULL`,
+      [conversationId, ticketId, outcome],
+    );
+  }
+
   async list(filter: { conversationId?: string } = {}): Promise<SessionOutcome[]> {
     const { rows } = await (filter.conversationId !== undefined
       ? this.db.query<{ sessions: SessionOutcome[] }>(`SELECT sessions FROM ${this.conversations} WHERE conversation_id = $1`, [

@@ -82,7 +82,11 @@ const isKnownOutcome = (outcome) => Object.prototype.hasOwnProperty.call(OUTCOME
 /** @param {string} outcome */
 export const outcomeLabel = (outcome) => (isKnownOutcome(outcome) ? OUTCOMES[outcome] : String(outcome));
 
-/** @param {string} outcome */
-export function outcomeBadge(outcome) {
-  return el('span', { className: `badge outcome-${isKnownOutcome(outcome) ? outcome : 'other'}` }, outcomeLabel(outcome));
+/**
+ * @param {string} outcome
+ * @param {'agent'} [resolvedBy] a person from the help desk resolved it
+ */
+export function outcomeBadge(outcome, resolvedBy) {
+  const label = outcomeLabel(outcome) + (resolvedBy === 'agent' ? ' (by an agent)' : '');
+  return el('span', { className: `badge outcome-${isKnownOutcome(outcome) ? outcome : 'other'}` }, label);
 }

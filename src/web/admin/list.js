@@ -51,7 +51,7 @@ function listRow(c) {
     el('td', { className: 'when' }, open),
     el('td', { className: 'user' }, c.userName ? [el('span', null, c.userName), el('span', { className: 'sub' }, c.userId)] : c.userId),
     el('td', { className: 'branch' }, c.branch ? title(c.branch) : none('no branch')),
-    el('td', null, outcomeBadge(c.outcome)),
+    el('td', null, outcomeBadge(c.outcome, c.resolvedBy)),
     el('td', { className: 'num' }, c.rating ? `${c.rating}/5` : none('not rated')),
     el('td', { className: 'ticket' }, c.ticketId || none('no ticket')),
     el('td', { className: 'preview', title: c.preview || '' }, c.preview ? el('span', { className: 'clip' }, c.preview) : none('no text')),

@@ -118,7 +118,7 @@ function renderEntries(entries) {
 function renderTranscript(c, entries) {
   byId('transcript-title').textContent = `Conversation with ${c.userName || c.userId}`;
   byId('transcript-meta').replaceChildren(
-    outcomeBadge(c.outcome),
+    outcomeBadge(c.outcome, c.resolvedBy),
     ' ',
     el('span', null, c.branch ? title(c.branch) : 'No branch'),
     ' · ',

@@ -48,6 +48,7 @@
  * @property {PathEntry[]} path
  * @property {number | null} rating
  * @property {string | null} ticketId
+ * @property {'agent'} [resolvedBy] present when a person from the help desk resolved it
  * @property {SessionOutcome[]} sessions every finished walk, oldest first
  */
 

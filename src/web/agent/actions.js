@@ -39,9 +39,9 @@ export async function sendReply(event) {
   const button = byId('reply-form').querySelector('button');
   if (button) button.disabled = true;
   try {
-    await api.reply(id, text);
+    const answer = await api.reply(id, text);
     box.value = '';
-    showAlert('');
+    showAlert(answer.delivered === false ? "The user's chat could not be reached: they will get your message when they next write." : '');
     await pollMessages();
   } catch (err) {
     report(err);

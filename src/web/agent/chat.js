@@ -17,7 +17,14 @@ function messageNode(m) {
   return el(
     'div',
     { className: `msg from-${from}` },
-    el('p', { className: 'msg-meta' }, el('span', { className: 'author' }, author), ' ', el('time', { dateTime: m.at }, clock(m.at))),
+    el(
+      'p',
+      { className: 'msg-meta' },
+      el('span', { className: 'author' }, author),
+      ' ',
+      el('time', { dateTime: m.at }, clock(m.at)),
+      m.delivered === false ? el('span', { className: 'undelivered' }, ' · not delivered: the user gets it with their next message') : '',
+    ),
     el('p', { className: 'msg-text' }, m.text),
   );
 }

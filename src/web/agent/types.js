@@ -33,6 +33,7 @@
  * @property {string} text
  * @property {string} at
  * @property {string} [agent] the agent's name, for agent messages
+ * @property {boolean} [delivered] false: the user's chat refused it; they get it with their next message
  */
 
 /**
@@ -94,6 +95,6 @@
  * @typedef {{ messages: TicketMessage[], status: TicketStatus, userWaiting: boolean }} Messages
  */
 
-/** `POST /api/agent/tickets/:id/messages` @typedef {{ message: TicketMessage }} MessageAnswer */
+/** `POST /api/agent/tickets/:id/messages` @typedef {{ message: TicketMessage, delivered: boolean }} MessageAnswer */
 
 export {};

@@ -32,14 +32,15 @@ export async function adminJourney(world: World): Promise<void> {
   await page.locator('#admin-name', { hasText: 'carol' }).waitFor();
 
   // Filters and a word the user typed: only this run's conversation is left.
-  await page.getByLabel('Outcome', { exact: true }).selectOption('escalated');
+  // The agent resolved the ticket and the user rated it: resolved, by an agent (issue 15).
+  await page.getByLabel('Outcome', { exact: true }).selectOption('resolved');
   await page.getByLabel('Branch', { exact: true }).selectOption('lost-phone');
   await page.getByLabel('Words in the transcript').fill(person.word);
   await expectReachable(world, page, ['Apply', 'Export CSV']);
   await press(world, page, page.getByRole('button', { name: 'Apply', exact: true }));
   const rows = page.locator('#list-body tr');
   await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual([conversationId]);
-  expect(await rows.first().textContent()).toMatch(new RegExp(`Lost or stolen phone.*Escalated.*${ticketId}`));
+  expect(await rows.first().textContent()).toMatch(new RegExp(`Lost or stolen phone.*Resolved \\(by an agent\\).*${ticketId}`));
   await audit(world, page, 'filtered list');
   await shoot(world, page, '9-admin-list', true);
 

@@ -86,9 +86,9 @@ export async function agentJourney(world: World): Promise<void> {
   await press(world, page, page.getByRole('button', { name: 'Resolve' }));
   await page.locator('#ticket-state', { hasText: 'Resolved: Phone blocked, MFA methods reset' }).waitFor();
   await user.chat.waitForBot('alice marked your request as resolved');
-  await user.chat.waitForBot(ui.ratingPrompt, 5_000);
+  await user.chat.waitForBot(ui.agentRatingPrompt, 5_000);
   await user.chat.click('5');
-  await user.chat.waitForBot('Thanks for rating me 5 out of 5.');
+  await user.chat.waitForBot('Thanks for rating the help you got 5 out of 5.');
   await shoot(world, user.page, '8-user-rated');
   await expect.poll(async () => (await world.app.tickets.get(user.ticketId))?.rating).toBe(5);
 }
