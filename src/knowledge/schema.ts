@@ -87,6 +87,11 @@ export const indexSchema = z.object({
   help: text,
   /** Free-text understanding: words users type mapped to the words our content uses ("sms" -> "text"). */
   synonyms: z.record(z.string(), z.string()).default({}),
+  /**
+   * Words that say something is wrong without saying what ("locked", "not working", "mfa"): a message made only
+   * of these is never routed with confidence; the bot asks which problem it is.
+   */
+  vague: z.array(text).default([]),
 });
 
 export type ChoiceNode = z.infer<typeof choiceNodeSchema>;

@@ -3,6 +3,8 @@ export interface Classification {
   intent: string | null;
   confidence: number;
   alternatives: { intent: string; confidence: number }[];
+  /** The message only says something is wrong ("I'm locked out", "mfa not working"): ask which problem it is. */
+  vague?: boolean;
 }
 
 /** What dialogs ask of free-text understanding; the local recognizer and, later, a model sit behind it. */
