@@ -71,6 +71,7 @@ export class MainDialog extends ComponentDialog {
         spotted,
       });
     }
+    if (routing.vague) return this.walk(inner, { intro: this.services.ui.vagueIntro, spotted });
     if (routing.question) {
       const reply = answerReply(await assistant.answer(text, ctx));
       const more = "If that doesn't settle it, pick a topic below or type **talk to a person** to ask the help desk.";

@@ -14,6 +14,11 @@ export interface Routing {
   /** The message asks a general question rather than naming a problem: try a grounded answer. */
   question: boolean;
   fields: SpottedFields;
+  /**
+   * The message only says that something is wrong ("I'm locked out", "mfa not working"): ask which problem
+   * with the whole menu, never jump or guess from it.
+   */
+  vague?: boolean;
   /** Which path decided: the local recognizer, or the model. */
   via: 'local' | 'model';
 }

@@ -26,6 +26,7 @@ export const ui = {
   showMenuLabel: 'None of these: show all options',
   startOverLabel: 'Start over',
   stuckHint: 'You can also type **menu** to start over or **talk to a person** to reach the help desk.',
+  vagueIntro: 'That can have a few different causes, and the fix depends on which one. Which of these is closest?',
   notUnderstood: "Sorry, I didn't catch that. Please pick one of the buttons, or type its number.",
   anythingElse: (label: string): Output => ({
     kind: 'prompt',
