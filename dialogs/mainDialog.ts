@@ -8,10 +8,8 @@ import { renderOutput } from './renderOutputs.js';
 import type { DialogServices, Outcome } from './services.js';
 import { TicketDialog } from './ticketDialog.js';
 import { TreeWalkerDialog } from './treeWalkerDialog.js';
+import { detectSmallTalk, type SmallTalk } from './smallTalk.js';
 import { understandAnswer } from './understandAnswer.js';
-
-const GREETING = /^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|howdy|greetings)\b[\s!.,]*$/i;
-const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|ok|okay|cool|perfect)\b[\s!.,a-z]*$/i;
 
 /**
  * Entry point of every conversation: decides where a walk starts (menu, a branch named in free text, the
@@ -46,15 +44,22 @@ export class MainDialog extends ComponentDialog {
       return this.walk(inner, { resume, startAt: index.defaults.escalate, reason: 'asked for a person' });
     }
     if (interrupt === 'help') await this.say(inner, index.help);
-    if (interrupt || text === '' || GREETING.test(text)) return this.walk(inner, {});
-    if (THANKS.test(text)) {
-      await this.say(inner, "You're welcome! If anything else comes up, I'm here.");
-      return inner.endDialog();
-    }
+    if (interrupt || text === '') return this.walk(inner, {});
+    const talk = detectSmallTalk(text);
+    if (talk) return this.smallTalk(inner, talk);
     const rootState = walker.start(walker.rootId).state;
     const menuAnswer = understandAnswer(text, 'choice', walker.expected(rootState));
     if (menuAnswer) return this.walk(inner, { menuAnswer });
     return this.freeText(inner, text);
+  }
+
+  /** Small talk as a first message (or after a walk ended): a short reply, the menu only when it helps. */
+  private async smallTalk(inner: DialogContext, talk: SmallTalk): Promise<DialogTurnResult> {
+    const { ui } = this.services;
+    if (talk === 'greeting') return this.walk(inner, { intro: ui.hiAgain });
+    if (talk === 'confused' || talk === 'dont-know') return this.walk(inner, { intro: ui.notSureWhere });
+    await this.say(inner, talk === 'thanks' ? ui.welcomeAnytime : talk === 'wait' ? ui.takeYourTime : ui.okAnytime);
+    return inner.endDialog();
   }
 
   /** A first message in the user's own words: a branch, a question to answer, guesses, or the menu. */

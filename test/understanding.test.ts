@@ -1,6 +1,10 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KnowledgeError, loadKnowledge } from '../src/knowledge/loader.js';
+import { projectRoot } from '../src/paths.js';
 import { ui } from '../src/tree/messages.js';
-import { buttonsOf, createHarness, realKnowledge, textsOf } from './helpers/botHarness.js';
+import { buttonsOf, createHarness, realKnowledge, tempDir, textsOf } from './helpers/botHarness.js';
 
 // Issue 15: understanding real people. Each row of the issue that this file covers is a turn-by-turn test.
 const tree = realKnowledge();
@@ -48,5 +52,143 @@ describe('routing you can trust', () => {
     expect(buttonsOf(replies.at(-1))).toEqual(menuLabels);
     // From there, the changed-number branch leads to the admin reset.
     expect(textsOf(await h.say('I have a new phone or a new number'))).toContain(text('changed-number'));
+  });
+});
+
+const fixedButtons = ui.fixedChoices.map((c) => c.label);
+const glossaryText = (term: string) => tree.glossary.find((e) => e.term === term)!.text;
+
+describe('small talk', () => {
+  it('greets back a first "hi" with the menu, without "didn\'t catch that"', async () => {
+    const h = await createHarness();
+    const replies = await h.say('hi');
+    expect(replies[0]!.text).toBe(ui.hiAgain);
+    expect(textsOf(replies)).not.toContain(ui.notUnderstood);
+    expect(buttonsOf(replies.at(-1))).toEqual(menuLabels);
+  });
+
+  it('answers "hello", "thanks", "ok" and "???" at the menu in a line, with the menu buttons but not the whole menu text', async () => {
+    const h = await createHarness();
+    await h.join();
+    const hello = await h.say('hello');
+    expect(hello[0]!.text).toBe(ui.hiAgain);
+    expect(buttonsOf(hello.at(-1))).toEqual(menuLabels);
+    for (const [said, line] of [
+      ['hello', ui.hiAgain],
+      ['thanks', ui.welcome],
+      ['ok', ui.ok],
+      ['???', ui.unclear],
+    ] as const) {
+      const replies = await h.say(said);
+      expect(replies, said).toHaveLength(1);
+      expect(replies[0]!.text).toBe(`${line}\n\n${ui.menuQuestion}`);
+      expect(textsOf(replies)).not.toContain(ui.notUnderstood);
+      expect(buttonsOf(replies[0])).toEqual(menuLabels);
+    }
+    // The menu still answers as before.
+    expect(textsOf(await h.say('2'))).toContain(text('no-code'));
+  });
+
+  it('mid-step, acknowledges "thanks", "ok", "hi" and "???" briefly and keeps the step; "ok" is not "yes, fixed"', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say('2');
+    for (const [said, line] of [
+      ['thanks', ui.welcome],
+      ['ok', ui.okTryIt],
+      ['hi', ui.hiAgainAt(node('no-code').title)],
+      ['???', ui.unclearStep],
+    ] as const) {
+      const replies = await h.say(said);
+      expect(replies, said).toHaveLength(1);
+      expect(replies[0]!.text).toBe(`${line}\n\n${ui.fixedQuestion}`);
+      expect(textsOf(replies)).not.toContain(text('no-code'));
+      expect(textsOf(replies)).not.toContain(text('resolved-fixed'));
+      expect(buttonsOf(replies[0])).toEqual(fixedButtons);
+    }
+    // The walk did not move: "no" goes on to the step after the first one.
+    expect(textsOf(await h.say('no'))).toContain(text('no-code-check-number'));
+  });
+
+  it('"thanks" and "ok" as a first message are acknowledged in a line, without the menu', async () => {
+    const h = await createHarness();
+    expect(textsOf(await h.say('thanks'))).toBe(ui.welcomeAnytime);
+    const h2 = await createHarness();
+    expect(textsOf(await h2.say('ok'))).toBe(ui.okAnytime);
+  });
+});
+
+describe('questions mid-step', () => {
+  /** The "never asked for the second step" branch: its first step talks about the security info page. */
+  async function atNotPrompted() {
+    const h = await createHarness();
+    await h.join();
+    const first = await h.say("I'm never asked for the second step");
+    expect(textsOf(first)).toContain(text('not-prompted'));
+    return h;
+  }
+
+  it('"what do you mean by security info?" is answered from the glossary, then the step\'s question again', async () => {
+    const h = await atNotPrompted();
+    const replies = await h.say('what do you mean by security info?');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(glossaryText('security info'));
+    expect(replies[0]!.text).toMatch(new RegExp(`${ui.fixedQuestion.replace(/\*/g, '\\*').replace('?', '\\?')}$`));
+    expect(textsOf(replies)).not.toContain(ui.notUnderstood);
+    expect(buttonsOf(replies[0])).toEqual(fixedButtons);
+    // Other ways of asking.
+    expect(textsOf(await h.say('whats an app password'))).toContain(glossaryText('app password'));
+    expect(textsOf(await h.say('MFA?'))).toContain(glossaryText('two-step verification'));
+    // Still at the same step.
+    expect(textsOf(await h.say('no'))).toContain(text('not-prompted-set-up'));
+  });
+
+  it('"give me a minute" waits without repeating the step, and the answer after it counts', async () => {
+    const h = await atNotPrompted();
+    const replies = await h.say('give me a minute');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toBe(ui.takeYourTime);
+    expect(buttonsOf(replies[0])).toEqual(fixedButtons);
+    expect(textsOf(await h.say('yes'))).toContain(text('resolved-fixed'));
+  });
+
+  it('"I don\'t know" explains the step\'s words another way and says what to do if it cannot be done', async () => {
+    const h = await atNotPrompted();
+    const replies = await h.say("I don't know");
+    expect(replies).toHaveLength(1);
+    const reply = replies[0]!.text ?? '';
+    expect(reply).toContain(ui.otherWords);
+    expect(reply).toContain(glossaryText('security info'));
+    expect(reply).toContain(ui.cannotDoStep);
+    expect(reply).not.toContain(ui.notUnderstood);
+    expect(buttonsOf(replies[0])).toEqual(fixedButtons);
+    expect(textsOf(await h.say('No, still stuck'))).toContain(text('not-prompted-set-up'));
+  });
+});
+
+describe('the glossary (knowledge/glossary.yaml)', () => {
+  it('is loaded and validated with the tree; a bad entry names the file and the term', () => {
+    expect(tree.glossary.map((e) => e.term)).toContain('security info');
+    const dir = tempDir('glossary-');
+    cpSync(path.join(projectRoot(), 'knowledge'), dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'glossary.yaml'),
+      [
+        '- { term: security info, aliases: [mfa], text: "x", source: [troubleshoot-2016] }',
+        '- { term: mfa, text: "", source: [troubleshoot-2016] }',
+        '- { term: app password, text: "y", source: [no-such-article] }',
+      ].join('\n'),
+    );
+    let problems: string[] = [];
+    try {
+      loadKnowledge(dir);
+    } catch (err) {
+      expect(err).toBeInstanceOf(KnowledgeError);
+      problems = (err as KnowledgeError).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/glossary\.yaml: term "mfa": text: must not be empty/),
+      expect.stringMatching(/glossary\.yaml: term "app password": source "no-such-article" is not listed/),
+    ]);
   });
 });

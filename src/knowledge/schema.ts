@@ -94,6 +94,18 @@ export const indexSchema = z.object({
   vague: z.array(text).default([]),
 });
 
+/** A word the bot's instructions use, explained in plain words for "what do you mean by ...?" at any step. */
+export const glossaryEntrySchema = z.object({
+  term: text.max(60, 'a term is a short name, e.g. "security info"'),
+  /** Other ways people write it ("mfa", "2fa"); matched as whole words, case-insensitive. */
+  aliases: z.array(text).default([]),
+  text,
+  /** Source article ids (index.yaml `sources`) the explanation rests on. */
+  source: z.array(z.string()).min(1, 'name at least one source article this explanation rests on'),
+});
+export const glossaryFileSchema = z.array(z.unknown());
+
+export type GlossaryEntry = z.infer<typeof glossaryEntrySchema>;
 export type ChoiceNode = z.infer<typeof choiceNodeSchema>;
 export type StepNode = z.infer<typeof stepNodeSchema>;
 export type ResolvedNode = z.infer<typeof resolvedNodeSchema>;
