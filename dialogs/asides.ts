@@ -102,3 +102,17 @@ export function glossaryReply(services: DialogServices, state: WalkState, entry:
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** A message in another language: say plainly that the guides are English only, and offer a person first. */
+export function otherLanguageText(services: DialogServices, language: { code: string; name: string }): string {
+  const line = services.walker.tree.index.otherLanguages[language.code];
+  const english = services.ui.otherLanguage(language.name);
+  return line ? `${line}\n\n${english}` : english;
+}
+
+/** The person button, then the current question's own buttons. */
+export function otherLanguageReply(services: DialogServices, state: WalkState, language: { code: string; name: string }): Output[] {
+  const question = briefQuestion(services, state);
+  const person = { value: services.ui.personLabel, label: services.ui.personLabel, synonyms: [] };
+  return [{ kind: 'prompt', text: otherLanguageText(services, language), choices: [person, ...question.choices] }];
+}

@@ -1,5 +1,6 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DIALOG, turnOf, type ChildResult, type MainOptions, type WalkOptions } from './contracts.js';
+import { otherLanguageText } from './asides.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { HandoffDialog } from './handoffDialog.js';
 import { detectInterrupt } from './interrupts.js';
@@ -75,6 +76,14 @@ export class MainDialog extends ComponentDialog {
         intro: `Let's look at **${walker.node(routing.node).title}**.`,
         spotted,
       });
+    }
+    if (routing.language) {
+      // Buttons, not only words: someone who reads little English can still reach a person.
+      const { ui } = this.services;
+      const choices = [ui.personLabel, ui.showMenu].map((label) => ({ value: label, label, synonyms: [] }));
+      const text = otherLanguageText(this.services, routing.language);
+      await inner.context.sendActivity(renderOutput({ kind: 'prompt', text, choices }, inner.context.activity.channelId));
+      return inner.endDialog();
     }
     if (routing.vague) return this.walk(inner, { intro: this.services.ui.vagueIntro, spotted });
     if (routing.question) {

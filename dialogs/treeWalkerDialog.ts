@@ -1,7 +1,7 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { DIALOG, turnOf, type WalkOptions, type WalkResult } from './contracts.js';
-import { glossaryQuestion, glossaryReply, smallTalkReply } from './asides.js';
+import { glossaryQuestion, glossaryReply, otherLanguageReply, smallTalkReply } from './asides.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { recordOutcome } from './recordOutcome.js';
 import { renderOutputs } from './renderOutputs.js';
@@ -66,6 +66,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     const ctx = turnCallContext(dc.context);
     const routing = await assistant.route(text, ctx);
     instance.spotted = { ...instance.spotted, ...routing.fields };
+    if (routing.language) return this.aside(dc, otherLanguageReply(this.services, state, routing.language));
     if (routing.confident && routing.node && routing.node !== state.node) {
       const intro = `It sounds like this is about **${walker.node(routing.node).title}**.`;
       return this.apply(dc, walker.jump(state, routing.node, 'changed topic'), intro);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError, loadKnowledge } from '../src/knowledge/loader.js';
 import { projectRoot } from '../src/paths.js';
+import { loadAmbiguousSet, loadLabelledSet } from '../src/recognizer/evaluate.js';
+import { LocalRecognizer } from '../src/recognizer/localRecognizer.js';
 import { ui } from '../src/tree/messages.js';
 import { buttonsOf, createHarness, realKnowledge, tempDir, textsOf } from './helpers/botHarness.js';
 
@@ -190,5 +192,75 @@ describe('the glossary (knowledge/glossary.yaml)', () => {
       expect.stringMatching(/glossary\.yaml: term "mfa": text: must not be empty/),
       expect.stringMatching(/glossary\.yaml: term "app password": source "no-such-article" is not listed/),
     ]);
+  });
+});
+
+describe('languages', () => {
+  const english = (name: string) => ui.otherLanguage(name);
+
+  it('"no recibo el código": says in Spanish and in English that it helps in English only, with a person one click away', async () => {
+    const h = await createHarness();
+    const replies = await h.say('no recibo el código');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(tree.index.otherLanguages.es!);
+    expect(replies[0]!.text).toContain(english('Spanish'));
+    expect(textsOf(replies)).not.toContain(ui.notUnderstood);
+    expect(buttonsOf(replies[0])).toEqual([ui.personLabel, ui.showMenu]);
+    const person = await h.say(ui.personLabel);
+    expect(textsOf(person)).toContain(text('escalate-help-desk'));
+  });
+
+  it('"Ich habe mein Handy verloren" at the menu: German, then the menu buttons after the person', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say('hello');
+    const replies = await h.say('Ich habe mein Handy verloren');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(tree.index.otherLanguages.de!);
+    expect(replies[0]!.text).toContain(english('German'));
+    expect(buttonsOf(replies[0])).toEqual([ui.personLabel, ...menuLabels]);
+    // "Show the menu" from the first-message reply, and English afterwards, work as usual.
+    expect(textsOf(await h.say('I lost my phone'))).toContain(text('lost-phone'));
+  });
+
+  it('offers the menu from the first-message reply', async () => {
+    const h = await createHarness();
+    await h.say('Ich habe mein Handy verloren');
+    expect(buttonsOf((await h.say(ui.showMenu)).at(-1))).toEqual(menuLabels);
+  });
+
+  it.each(['ok', 'AADSTS50076', 'lost phone', 'reset pw pls', "I'm alex@contoso.com, AADSTS50076 when signing in"])(
+    'does not take the English "%s" for another language',
+    async (said) => {
+      const h = await createHarness();
+      const replies = await h.say(said);
+      expect(textsOf(replies)).not.toMatch(/It looks like you wrote in/);
+    },
+  );
+
+  it('takes none of the 320-odd English labelled phrases for another language, and knows the usual ones', async () => {
+    const recognizer = new LocalRecognizer(tree);
+    const fixture = (name: string) => path.join(projectRoot(), 'test/fixtures', name);
+    const phrases = [
+      ...loadLabelledSet(fixture('recognizer-phrases.yaml')),
+      ...loadLabelledSet(fixture('recognizer-heldout.yaml')),
+      ...loadAmbiguousSet(fixture('recognizer-ambiguous.yaml')),
+    ].map((p) => p.text);
+    expect(phrases.filter((p) => recognizer.classifySync(p).language)).toEqual([]);
+    const foreign = {
+      'no me llega el sms': 'es',
+      'je ne reçois pas le code': 'fr',
+      'ho perso il telefono': 'it',
+      'mijn telefoon is gestolen': 'nl',
+      'não recebo o código': 'pt',
+    };
+    for (const [said, code] of Object.entries(foreign)) expect(recognizer.classifySync(said).language?.code, said).toBe(code);
+  });
+
+  it('does not take "ok" mid-step for another language either', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say('2');
+    expect(textsOf(await h.say('ok'))).not.toMatch(/It looks like you wrote in/);
   });
 });

@@ -19,6 +19,8 @@ export interface Routing {
    * with the whole menu, never jump or guess from it.
    */
   vague?: boolean;
+  /** The message is not in English, the only language of our guides: say so and offer a person. */
+  language?: { code: string; name: string };
   /** Which path decided: the local recognizer, or the model. */
   via: 'local' | 'model';
 }

@@ -92,6 +92,11 @@ export const indexSchema = z.object({
    * of these is never routed with confidence; the bot asks which problem it is.
    */
   vague: z.array(text).default([]),
+  /**
+   * Our guides are in English only. For a message in another language the bot says so in English, after one
+   * line in that language when there is one here (ISO 639-1 code -> the line).
+   */
+  otherLanguages: z.record(z.string().regex(/^[a-z]{2}$/, 'keys are two-letter language codes, e.g. "es"'), text).default({}),
 });
 
 /** A word the bot's instructions use, explained in plain words for "what do you mean by ...?" at any step. */

@@ -3,6 +3,7 @@ import { stemmer } from 'stemmer';
 import type { KnowledgeTree } from '../knowledge/loader.js';
 import { STOPWORDS } from './stopwords.js';
 import { TermModel } from './termModel.js';
+import { detectOtherLanguage } from './language.js';
 import type { Classification, IntentRecognizer } from './types.js';
 
 /**
@@ -39,6 +40,8 @@ export class LocalRecognizer implements IntentRecognizer {
   private readonly vague: Set<string>;
   private readonly model: TermModel;
   private readonly vocabulary: Set<string>;
+  /** Every English word our content uses, stemmed: what tells an English message from another language. */
+  private readonly english: Set<string>;
 
   constructor(tree: KnowledgeTree) {
     this.synonyms = new Map(Object.entries(tree.index.synonyms).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
@@ -64,6 +67,25 @@ export class LocalRecognizer implements IntentRecognizer {
     this.index.addAll(docs);
     this.model = new TermModel(docs.map((d) => ({ node: d.node, terms: this.terms(d.text) })));
     this.vocabulary = new Set(docs.flatMap((d) => this.words(d.text)));
+    const texts = [...tree.nodes.values()].flatMap((n) => [
+      n.title,
+      n.text,
+      ...n.examples,
+      ...n.keywords,
+      ...(n.type === 'choice' ? n.options.flatMap((o) => [o.label, ...o.synonyms]) : []),
+    ]);
+    const glossary = tree.glossary.flatMap((e) => [e.term, ...e.aliases, e.text]);
+    this.english = new Set(
+      [...texts, ...glossary, ...Object.keys(tree.index.synonyms), ...STOPWORDS]
+        .flatMap((t) =>
+          t
+            .toLowerCase()
+            .replace(/['’]/g, '')
+            .split(/[^\p{L}]+/u),
+        )
+        .filter((w) => w.length >= 2)
+        .map((w) => stemmer(w)),
+    );
   }
 
   async classify(text: string): Promise<Classification> {
@@ -71,6 +93,8 @@ export class LocalRecognizer implements IntentRecognizer {
   }
 
   classifySync(text: string): Classification {
+    const language = detectOtherLanguage(text, (w) => this.isEnglishWord(w));
+    if (language) return { intent: null, confidence: 0, alternatives: [], language };
     const queryTerms = new Set(this.words(text));
     if (queryTerms.size === 0) return { intent: null, confidence: 0, alternatives: [] };
     // Only words that say something is wrong, not what: never confident, so the bot asks.
@@ -105,6 +129,12 @@ export class LocalRecognizer implements IntentRecognizer {
       alternatives: alternatives.slice(1),
       ...(vague ? { vague: true } : {}),
     };
+  }
+
+  /** True for a word our content uses (in any form: "stolen", "steal"), or one of our synonyms and stop words. */
+  isEnglishWord(word: string): boolean {
+    const lower = word.toLowerCase();
+    return this.english.has(stemmer(lower)) || this.synonyms.has(lower);
   }
 
   /** A text's meaningful words: lower-cased, synonyms mapped, stop words dropped, stemmed. */

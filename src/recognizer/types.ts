@@ -5,6 +5,8 @@ export interface Classification {
   alternatives: { intent: string; confidence: number }[];
   /** The message only says something is wrong ("I'm locked out", "mfa not working"): ask which problem it is. */
   vague?: boolean;
+  /** The message is not in English (the only language our content is written in): say so, offer a person. */
+  language?: { code: string; name: string };
 }
 
 /** What dialogs ask of free-text understanding; the local recognizer and, later, a model sit behind it. */

@@ -45,6 +45,10 @@ export const ui = {
   welcomeAnytime: "You're welcome! If anything else comes up, I'm here.",
   okAnytime: "OK. If anything else comes up, I'm here.",
   notSureWhere: "Not sure where to start? That's fine: pick whatever looks closest below, or tell me in your own words what's happening.",
+  otherLanguage: (name: string) =>
+    `It looks like you wrote in ${name}. Sorry: I can only help in English, the only language my guides are written in. You can describe the problem in English, or choose **Talk to a person** to reach the help desk.`,
+  personLabel: 'Talk to a person',
+  showMenu: 'Show the menu',
   vagueIntro: 'That can have a few different causes, and the fix depends on which one. Which of these is closest?',
   notUnderstood: "Sorry, I didn't catch that. Please pick one of the buttons, or type its number.",
   anythingElse: (label: string): Output => ({
