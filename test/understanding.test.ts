@@ -38,6 +38,18 @@ describe('routing you can trust', () => {
     expect(buttonsOf(replies.at(-1))).toEqual(menuLabels);
   });
 
+  it('a number inside a sentence is not a button pick: "someone took my iphone two days ago" is not menu option 2', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say('hello');
+    const replies = await h.say('someone took my iphone two days ago');
+    expect(textsOf(replies)).toContain(text('lost-phone'));
+    expect(textsOf(replies)).not.toContain(text('no-code'));
+    // A number alone still picks by position.
+    expect(textsOf(await h.say('menu'))).toContain(text('main-menu'));
+    expect(textsOf(await h.say('2'))).toContain(text('no-code'));
+  });
+
   it('"approve sign in request never shows up on my phone" starts the no-code branch', async () => {
     const h = await createHarness();
     const replies = await h.say('approve sign in request never shows up on my phone');
@@ -262,5 +274,45 @@ describe('languages', () => {
     await h.join();
     await h.say('2');
     expect(textsOf(await h.say('ok'))).not.toMatch(/It looks like you wrote in/);
+  });
+});
+
+describe('a personal Microsoft account', () => {
+  const personOptions = (node('personal-account-person') as { options: { label: string }[] }).options.map((o) => o.label);
+
+  it("is sent to Microsoft account recovery, not the organisation's help desk, with a person if they insist", async () => {
+    const h = await createHarness();
+    const replies = await h.say('my hotmail account is locked and wants a code');
+    expect(textsOf(replies)).toContain(`**${node('personal-account').title}**`);
+    expect(textsOf(replies)).toContain(text('personal-account'));
+    expect(textsOf(replies)).not.toContain(tree.index.escalation.intro);
+    const notFixed = await h.say('No, still stuck');
+    expect(textsOf(notFixed)).toContain(text('personal-account-person'));
+    expect(buttonsOf(notFixed.at(-1))).toEqual(personOptions);
+    // They insist: the help desk, with its ticket questions.
+    const insist = await h.say("Yes, I'd still like a person");
+    expect(textsOf(insist)).toContain(text('escalate-help-desk'));
+    expect(textsOf(insist)).toContain(tree.index.escalation.intro);
+  });
+
+  it('ends with the recovery reminder when they take the recovery route', async () => {
+    const h = await createHarness();
+    await h.say("it's my own outlook.com account, not a work one");
+    await h.say('no');
+    const replies = await h.say("No, I'll use account recovery");
+    expect(textsOf(replies)).toContain(text('personal-account-recovery'));
+    expect(textsOf(replies)).not.toContain(tree.index.escalation.intro);
+    expect(textsOf(replies)).toContain(ui.ratingPrompt);
+  });
+
+  it('the personal changed-number path ends in account recovery instead of an organisation ticket', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say('I have a new phone or a new number');
+    expect(textsOf(await h.say('Personal Microsoft account'))).toContain(text('changed-number-personal'));
+    expect(textsOf(await h.say('no'))).toContain(text('changed-number-personal-no-access'));
+    const replies = await h.say('no');
+    expect(textsOf(replies)).toContain(text('personal-account'));
+    expect(textsOf(replies)).not.toContain(tree.index.escalation.intro);
   });
 });
