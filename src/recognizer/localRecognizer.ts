@@ -18,6 +18,9 @@ const TOP_K = 5;
  */
 const BM25_WEIGHT = 0.7;
 
+/** An urgent branch within this share of the best score goes first (the tuning set's two-problem messages). */
+const URGENT_CLOSE = 0.6;
+
 /** Highest confidence for a message made only of vague words ("locked out", "mfa not working"): below any sane threshold. */
 const VAGUE_CONFIDENCE = 0.2;
 
@@ -40,6 +43,8 @@ export class LocalRecognizer implements IntentRecognizer {
   private readonly vague: Set<string>;
   private readonly model: TermModel;
   private readonly vocabulary: Set<string>;
+  /** Nodes whose tickets are urgent (`priority: urgent`), and the nodes under them. */
+  private readonly urgent: Set<string>;
   /** Every English word our content uses, stemmed: what tells an English message from another language. */
   private readonly english: Set<string>;
 
@@ -67,6 +72,7 @@ export class LocalRecognizer implements IntentRecognizer {
     this.index.addAll(docs);
     this.model = new TermModel(docs.map((d) => ({ node: d.node, terms: this.terms(d.text) })));
     this.vocabulary = new Set(docs.flatMap((d) => this.words(d.text)));
+    this.urgent = new Set([...tree.nodes.values()].filter((n) => n.priority === 'urgent').map((n) => n.id));
     const texts = [...tree.nodes.values()].flatMap((n) => [
       n.title,
       n.text,
@@ -111,6 +117,7 @@ export class LocalRecognizer implements IntentRecognizer {
       ]),
     );
     const ranked = [...combined.entries()].sort((a, b) => b[1].score - a[1].score);
+    this.urgentFirst(ranked);
     const [first, second] = ranked;
     if (!first) return { intent: null, confidence: 0, alternatives: [] };
     // coverage: share of the message's words the node explains; lead: its score against its closest rival.
@@ -129,6 +136,16 @@ export class LocalRecognizer implements IntentRecognizer {
       alternatives: alternatives.slice(1),
       ...(vague ? { vague: true } : {}),
     };
+  }
+
+  /**
+   * Two problems in one message ("my phone was stolen and I forgot my password"): when an urgent branch (a
+   * lost phone can approve sign-ins) comes a close second, it goes first, as the help desk would take it.
+   */
+  private urgentFirst(ranked: [string, { score: number; terms: Set<string> }][]): void {
+    const [first, second] = ranked;
+    if (!first || !second || this.urgent.has(first[0]) || !this.urgent.has(second[0])) return;
+    if (second[1].score >= URGENT_CLOSE * first[1].score) [ranked[0], ranked[1]] = [second, first];
   }
 
   /** True for a word our content uses (in any form: "stolen", "steal"), or one of our synonyms and stop words. */
