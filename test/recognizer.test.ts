@@ -97,6 +97,12 @@ describe('local recognizer', () => {
     expect((await recognizer.classify('my personal hotmail account is locked')).intent).toBe('personal-account');
   });
 
+  it('routes on the start of a long message only, each word once (a 10,000-character paste stays cheap)', async () => {
+    expect((await recognizer.classify(`my phone was stolen ${'zzqx '.repeat(2000)}`)).intent).toBe('lost-phone');
+    expect((await recognizer.classify(`${'zzqx '.repeat(120)} my phone was stolen`)).intent).toBeNull();
+    expect((await recognizer.classify('phone '.repeat(1666))).alternatives.length).toBeGreaterThan(0);
+  });
+
   it('`npm run classify` prints the verdict as JSON', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/recognizer/classifyCli.ts', 'no text message arrives'], {
       cwd: projectRoot(),

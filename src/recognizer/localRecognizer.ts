@@ -98,14 +98,17 @@ export class LocalRecognizer implements IntentRecognizer {
     return this.classifySync(text);
   }
 
-  classifySync(text: string): Classification {
+  classifySync(message: string): Classification {
+    // A problem is told in a sentence or two; the rest of a long paste (a details block) is for the ticket.
+    const text = message.slice(0, MAX_CHARS);
     const language = detectOtherLanguage(text, (w) => this.isEnglishWord(w));
     if (language) return { intent: null, confidence: 0, alternatives: [], language };
     const queryTerms = new Set(this.words(text));
     if (queryTerms.size === 0) return { intent: null, confidence: 0, alternatives: [] };
     // Only words that say something is wrong, not what: never confident, so the bot asks.
     const vague = [...queryTerms].every((t) => this.vague.has(t));
-    const terms = this.terms(text, (w) => this.corrected(w));
+    // Each term once: a word said twice is no more evidence, and a long repeat would be searched again and again.
+    const terms = [...new Set(this.terms(text, (w) => this.corrected(w)))];
     const results = this.index.search(text, { combineWith: 'OR', tokenize: () => terms });
     const byNode = this.aggregate(results);
     const best = Math.max(0, ...[...byNode.values()].map((r) => r.score));
@@ -210,6 +213,12 @@ export class LocalRecognizer implements IntentRecognizer {
 }
 
 const PAIR = '_';
+
+/**
+ * How much of a message is read for routing: a 10,000-character message (the channel's limit) of repeated
+ * words took 0.4 s to rank; the first 500 characters take a few ms and hold the problem.
+ */
+const MAX_CHARS = 500;
 
 /** True when one edit (a letter added, dropped, changed, or two neighbours swapped) turns `a` into `b`. */
 export function oneSlipApart(a: string, b: string): boolean {
