@@ -98,8 +98,8 @@ describe('local recognizer', () => {
   });
 
   it('routes on the start of a long message only, each word once (a 10,000-character paste stays cheap)', async () => {
-    expect((await recognizer.classify(`my phone was stolen ${'zzqx '.repeat(2000)}`)).intent).toBe('lost-phone');
-    expect((await recognizer.classify(`${'zzqx '.repeat(120)} my phone was stolen`)).intent).toBeNull();
+    expect((await recognizer.classify(`my phone was stolen ${'and so on '.repeat(900)}`)).intent).toBe('lost-phone');
+    expect((await recognizer.classify(`${'and so on '.repeat(60)} my phone was stolen`)).intent).toBeNull();
     expect((await recognizer.classify('phone '.repeat(1666))).alternatives.length).toBeGreaterThan(0);
   });
 
