@@ -241,7 +241,7 @@ describe('languages', () => {
     expect(buttonsOf((await h.say(ui.showMenu)).at(-1))).toEqual(menuLabels);
   });
 
-  it.each(['ok', 'AADSTS50076', 'lost phone', 'reset pw pls', "I'm alex@contoso.com, AADSTS50076 when signing in"])(
+  it.each(['ok', 'AADSTS50076', 'lost phone', 'reset pw pls', 'blah blah blah', "I'm alex@contoso.com, AADSTS50076 when signing in"])(
     'does not take the English "%s" for another language',
     async (said) => {
       const h = await createHarness();

@@ -42,7 +42,7 @@ const NAMES: Record<string, string> = {
 const CHAT_ENGLISH = new Set(
   `hi hello hey thanks thx ty pls plz please ok okay k yes yeah yep nope no nah sorry idk dunno nvm asap
   tbh omg wtf lol ur u r im ive cant wont dont didnt doesnt isnt thats whats its hes shes theyre were hmm
-  um uh huh oops help bot guys mate dude today yesterday tomorrow morning night work job boss`
+  um uh huh oops blah meh ugh argh help bot guys mate dude today yesterday tomorrow morning night work job boss`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -66,11 +66,16 @@ const SURE = 0.9;
  */
 export function detectOtherLanguage(text: string, isEnglish: (word: string) => boolean): OtherLanguage | undefined {
   const plain = text.replace(NOT_WORDS, ' ');
-  const words = plain
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .split(/[^\p{L}]+/u)
-    .filter((w) => w.length >= 2);
+  // Distinct words: "blah blah blah" is one word, however often it is said.
+  const words = [
+    ...new Set(
+      plain
+        .toLowerCase()
+        .replace(/['’]/g, '')
+        .split(/[^\p{L}]+/u)
+        .filter((w) => w.length >= 2),
+    ),
+  ];
   if (words.length === 0) return undefined;
   const englishShare = words.filter((w) => CHAT_ENGLISH.has(w) || isEnglish(w)).length / words.length;
   // Words such as "no", "me" or "sms" are English too: a longer message the detector is sure about may hold some.
