@@ -58,9 +58,9 @@ describe('local recognizer', () => {
   it('keeps its measured accuracy on the tuning set', async () => {
     const e = await evaluate(recognizer, tuning, 0.5);
     // Floors a little under the figures in docs/testing.md.
-    expect(e.correct / e.total).toBeGreaterThanOrEqual(0.96);
+    expect(e.correct / e.total).toBeGreaterThanOrEqual(0.95);
     expect(e.inTop3 / e.total).toBeGreaterThanOrEqual(0.97);
-    expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.01);
+    expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.02);
   });
 
   it('meets its targets on the held-out split it was never tuned on', async () => {

@@ -129,7 +129,9 @@ export class LocalRecognizer implements IntentRecognizer {
       const words = [...r.terms].filter((t) => !t.includes(PAIR));
       const coverage = Math.min(1, words.length / queryTerms.size);
       const margin = Math.max(0, 1 - rival / r.score);
-      const confidence = round(coverage * Math.min(1, 2 * margin));
+      // Calibrated on the tuning set (248 phrases): with 2 x the lead, 2.4% jumped to a wrong branch and 77%
+      // to the right one; with 1.5 x, 1.6% and 73%; with 1 x, 0.4% and 57% (the rest get three guesses).
+      const confidence = round(coverage * Math.min(1, 1.5 * margin));
       return vague ? Math.min(confidence, VAGUE_CONFIDENCE) : confidence;
     };
     const alternatives = ranked.slice(0, 4).map((entry) => ({ intent: entry[0], confidence: confidenceOf(entry) }));
