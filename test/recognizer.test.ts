@@ -11,7 +11,7 @@ const tree = realKnowledge();
 const recognizer = new LocalRecognizer(tree);
 const run = promisify(execFile);
 /** The held-out top-1 accuracy pinned (docs/testing.md has the figures; the target is 0.95). */
-const HELD_OUT_TOP1 = 0.93;
+const HELD_OUT_TOP1 = 0.94;
 
 describe('local recognizer', () => {
   it.each([
@@ -60,7 +60,7 @@ describe('local recognizer', () => {
     // Floors a little under the figures in docs/testing.md.
     expect(e.correct / e.total).toBeGreaterThanOrEqual(0.95);
     expect(e.inTop3 / e.total).toBeGreaterThanOrEqual(0.97);
-    expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.02);
+    expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.01);
   });
 
   it('meets its targets on the held-out split it was never tuned on', async () => {
