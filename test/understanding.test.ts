@@ -250,7 +250,7 @@ describe('languages', () => {
     },
   );
 
-  it('takes none of the 320-odd English labelled phrases for another language, and knows the usual ones', async () => {
+  it('takes none of the 400-odd English labelled phrases for another language, and knows the usual ones', async () => {
     const recognizer = new LocalRecognizer(tree);
     const fixture = (name: string) => path.join(projectRoot(), 'test/fixtures', name);
     const phrases = [
