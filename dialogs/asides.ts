@@ -84,13 +84,17 @@ export function smallTalkReply(services: DialogServices, state: WalkState, talk:
 /** "I don't know": the words of the step explained from the glossary, and what to do if it cannot be done. */
 export function explainStep(services: DialogServices, state: WalkState): Output[] {
   const { ui, walker } = services;
-  if (state.awaiting !== 'fixed') return [briefQuestion(services, state, ui.notSureChoice)];
-  const text = normalize(walker.node(state.node).text);
+  const atStep = state.awaiting === 'fixed';
+  const node = walker.node(state.node);
+  // At a question (not the menu, not guesses), the words of the question and its buttons are explained too.
+  const words = atStep || (state.awaiting === 'choice' && state.node !== walker.rootId) ? node.text : '';
+  const labels = state.awaiting === 'choice' && node.type === 'choice' ? node.options.map((o) => o.label).join(' / ') : '';
+  const text = normalize(`${words} ${labels}`);
   const explained = walker.tree.glossary
     .filter((e) => [e.term, ...e.aliases].some((name) => text.includes(` ${normalize(name).trim()} `)))
     .slice(0, 2)
     .map((e) => `**${capitalise(e.term)}**: ${e.text}`);
-  const lines = [ui.otherWords, ...explained, ui.cannotDoStep];
+  const lines = atStep ? [ui.otherWords, ...explained, ui.cannotDoStep] : [ui.notSureChoice, ...explained];
   return [briefQuestion(services, state, lines.join('\n\n'))];
 }
 

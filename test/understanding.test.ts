@@ -180,6 +180,32 @@ describe('questions mid-step', () => {
   });
 });
 
+describe('small talk as a first message, and "I don\'t know" at a question', () => {
+  it('"???" and "I don\'t know" first: a line to get started and the menu; "give me a minute": a line only', async () => {
+    for (const said of ['???', "I don't know"]) {
+      const h = await createHarness();
+      const replies = await h.say(said);
+      expect(replies[0]!.text, said).toBe(ui.notSureWhere);
+      expect(buttonsOf(replies.at(-1))).toEqual(menuLabels);
+    }
+    const h = await createHarness();
+    expect(textsOf(await h.say('give me a minute'))).toBe(ui.takeYourTime);
+  });
+
+  it('"I don\'t know" at "which kind of account?" explains both kinds from the glossary and asks again', async () => {
+    const h = await createHarness();
+    await h.join();
+    await h.say('I have a new phone or a new number');
+    const replies = await h.say("I don't know");
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(ui.notSureChoice);
+    expect(replies[0]!.text).toContain(glossaryText('work or school account'));
+    expect(replies[0]!.text).toContain(glossaryText('personal microsoft account'));
+    expect(replies[0]!.text).toMatch(/which kind of account is it\?$/);
+    expect(buttonsOf(replies[0])).toEqual(['Work or school account', 'Personal Microsoft account']);
+  });
+});
+
 describe('the glossary (knowledge/glossary.yaml)', () => {
   it('is loaded and validated with the tree; a bad entry names the file and the term', () => {
     expect(tree.glossary.map((e) => e.term)).toContain('security info');
