@@ -10,7 +10,7 @@ import { realKnowledge } from './helpers/botHarness.js';
 const tree = realKnowledge();
 const recognizer = new LocalRecognizer(tree);
 const run = promisify(execFile);
-/** The held-out top-1 accuracy pinned (docs/testing.md has the figures; the issue's target is 0.95). */
+/** The held-out top-1 accuracy pinned: 86/91 = 0.945 measured (docs/testing.md); the issue asks for 0.95. */
 const HELD_OUT_TOP1 = 0.94;
 
 describe('local recognizer', () => {
@@ -63,7 +63,7 @@ describe('local recognizer', () => {
     expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.01);
   });
 
-  it('meets its targets on the held-out split it was never tuned on', async () => {
+  it('holds its figures on the held-out split it was never tuned on (no wrong jump; top-1 pinned at 0.94, the target is 0.95)', async () => {
     const e = await evaluate(recognizer, heldOut, 0.5);
     expect(e.correct / e.total).toBeGreaterThanOrEqual(HELD_OUT_TOP1);
     expect(e.confidentWrong / e.total).toBeLessThanOrEqual(0.01);
