@@ -19,7 +19,7 @@ const TOP_K = 5;
 const BM25_WEIGHT = 0.7;
 
 /** An urgent branch within this share of the best score goes first (the tuning set's two-problem messages). */
-const URGENT_CLOSE = 0.6;
+const URGENT_CLOSE = 0.5;
 
 /** Highest confidence for a message made only of vague words ("locked out", "mfa not working"): below any sane threshold. */
 const VAGUE_CONFIDENCE = 0.2;
