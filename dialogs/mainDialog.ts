@@ -1,5 +1,6 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DIALOG, memoryOf, turnOf, type ChildResult, type MainOptions, type WalkOptions } from './contracts.js';
+import { otherLanguageText } from './asides.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { HandoffDialog } from './handoffDialog.js';
 import { parseContextOf } from './parseContext.js';
@@ -9,10 +10,8 @@ import { renderOutput } from './renderOutputs.js';
 import type { DialogServices, Outcome, SpottedFields, WalkState } from './services.js';
 import { TicketDialog } from './ticketDialog.js';
 import { TreeWalkerDialog } from './treeWalkerDialog.js';
+import { detectSmallTalk, type SmallTalk } from './smallTalk.js';
 import { understandAnswer } from './understandAnswer.js';
-
-const GREETING = /^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|howdy|greetings)\b[\s!.,]*$/i;
-const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|ok|okay|cool|perfect)\b[\s!.,a-z]*$/i;
 
 /**
  * Entry point of every conversation: decides where a walk starts (menu, a branch named in free text, the
@@ -58,15 +57,22 @@ export class MainDialog extends ComponentDialog {
       return this.walk(inner, { resume, startAt: index.defaults.escalate, reason: 'asked for a person' });
     }
     if (interrupt === 'help') await this.say(inner, index.help);
-    if (interrupt || text === '' || GREETING.test(text)) return this.walk(inner, {});
-    if (THANKS.test(text)) {
-      await this.say(inner, "You're welcome! If anything else comes up, I'm here.");
-      return inner.endDialog();
-    }
+    if (interrupt || text === '') return this.walk(inner, {});
+    const talk = detectSmallTalk(text);
+    if (talk) return this.smallTalk(inner, talk);
     const rootState = walker.start(walker.rootId).state;
     const menuAnswer = understandAnswer(text, 'choice', walker.expected(rootState));
     if (menuAnswer) return this.walk(inner, { menuAnswer });
     return this.freeText(inner, text);
+  }
+
+  /** Small talk as a first message (or after a walk ended): a short reply, the menu only when it helps. */
+  private async smallTalk(inner: DialogContext, talk: SmallTalk): Promise<DialogTurnResult> {
+    const { ui } = this.services;
+    if (talk === 'greeting') return this.walk(inner, { intro: ui.hiAgain });
+    if (talk === 'confused' || talk === 'dont-know') return this.walk(inner, { intro: ui.notSureWhere });
+    await this.say(inner, talk === 'thanks' ? ui.welcomeAnytime : talk === 'wait' ? ui.takeYourTime : ui.okAnytime);
+    return inner.endDialog();
   }
 
   /** A first message in the user's own words: a branch, a question to answer, guesses, or the menu. */
@@ -84,6 +90,15 @@ export class MainDialog extends ComponentDialog {
         spotted,
       });
     }
+    if (routing.language) {
+      // Buttons, not only words: someone who reads little English can still reach a person.
+      const { ui } = this.services;
+      const choices = [ui.personLabel, ui.showMenu].map((label) => ({ value: label, label, synonyms: [] }));
+      const text = otherLanguageText(this.services, routing.language);
+      await inner.context.sendActivity(renderOutput({ kind: 'prompt', text, choices }, inner.context.activity.channelId));
+      return inner.endDialog();
+    }
+    if (routing.vague) return this.walk(inner, { intro: this.services.ui.vagueIntro, spotted });
     if (routing.question) {
       const reply = answerReply(await assistant.answer(text, ctx));
       const more = "If that doesn't settle it, pick a topic below or type **talk to a person** to ask the help desk.";

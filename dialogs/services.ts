@@ -46,3 +46,4 @@ export interface DialogServices {
   ui: typeof ui;
   clock: () => Date;
 }
+export type { GlossaryEntry } from '../src/knowledge/schema.js';

@@ -1,10 +1,12 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { DIALOG, memoryOf, turnOf, type WalkOptions, type WalkResult } from './contracts.js';
+import { glossaryQuestion, glossaryReply, otherLanguageReply, smallTalkReply } from './asides.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { recordOutcome } from './recordOutcome.js';
 import { renderOutputs } from './renderOutputs.js';
 import type { DialogServices, Output, SpottedFields, Step, WalkState } from './services.js';
+import { detectSmallTalk } from './smallTalk.js';
 import { understandAnswer } from './understandAnswer.js';
 
 interface InstanceState {
@@ -46,6 +48,9 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     const state = instance.walk;
     const text = (activity.text ?? '').trim();
 
+    const talk = detectSmallTalk(text);
+    // After an instruction, "ok" or "not sure" is not "yes, that fixed it" (the yes/no recogniser would say so).
+    if (talk && state.awaiting === 'fixed') return this.aside(dc, smallTalkReply(this.services, state, talk));
     const answer = understandAnswer(text, state.awaiting, walker.expected(state));
     if (answer) return this.apply(dc, walker.answer(state, answer));
 
@@ -55,10 +60,14 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
       return dc.endDialog({ kind: 'new-request', text } satisfies WalkResult);
     }
     if (!text) return this.apply(dc, walker.reprompt(state, ui.notUnderstood));
+    if (talk) return this.aside(dc, smallTalkReply(this.services, state, talk));
+    const term = glossaryQuestion(text, walker.tree.glossary);
+    if (term) return this.aside(dc, glossaryReply(this.services, state, term));
     const ctx = turnCallContext(dc.context);
     const routing = await assistant.route(text, ctx);
     instance.spotted = { ...instance.spotted, ...routing.fields };
     this.services.memory.noteFields(memoryOf(dc.context), routing.fields);
+    if (routing.language) return this.aside(dc, otherLanguageReply(this.services, state, routing.language));
     if (routing.confident && routing.node && routing.node !== state.node) {
       const intro = `It sounds like this is about **${walker.node(routing.node).title}**.`;
       return this.apply(dc, walker.jump(state, routing.node, 'changed topic'), intro);
@@ -68,6 +77,7 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
       const reply = answerReply(await assistant.answer(text, ctx));
       if (reply) return this.apply(dc, walker.reprompt(state), reply);
     }
+    if (state.node === walker.rootId && routing.vague) return this.apply(dc, walker.reprompt(state), ui.vagueIntro);
     if (state.node === walker.rootId && routing.candidates.length) {
       return this.apply(
         dc,
@@ -108,6 +118,12 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
         this.services.clock().toISOString(),
       );
     }
+    return Dialog.EndOfTurn;
+  }
+
+  /** A reply beside the current question: the walk stays where it is. */
+  private async aside(dc: DialogContext, outputs: Output[]): Promise<DialogTurnResult> {
+    await this.send(dc.context, outputs);
     return Dialog.EndOfTurn;
   }
 

@@ -8,9 +8,15 @@ function toChoices(options: ChoiceOption[]): Choice[] {
   return options.map((o) => ({ value: o.value, synonyms: [o.label, ...o.synonyms] }));
 }
 
+/** A message that is only a position: "2", "#2", "option 2", "two", "the second one", "3rd". */
+const POSITION =
+  /^(?:(?:option|number|no\.?|nr\.?|#)\s*)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)[.)]?$|^(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|1st|2nd|3rd|[4-9]th|10th)(?:\s+(?:one|option|choice|button))?$/i;
+
 function matchChoice(text: string, options: ChoiceOption[]): string | undefined {
-  // Numbers and ordinals ("2", "the second one") pick by position, as the buttons are numbered top to bottom.
-  const found = recognizeChoices(text, toChoices(options), { recognizeNumbers: true, recognizeOrdinals: true });
+  // Numbers and ordinals ("2", "the second one") pick by position, as the buttons are numbered top to bottom,
+  // but only when they are the whole message: "a work one" or "got 2 codes" is not a pick of a button.
+  const position = POSITION.test(text.trim());
+  const found = recognizeChoices(text, toChoices(options), { recognizeNumbers: position, recognizeOrdinals: position });
   return found[0]?.resolution.value;
 }
 

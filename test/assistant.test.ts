@@ -327,12 +327,13 @@ describe('npm run eval:routing', () => {
     // Empty values are "unset" but keep a developer's .env from filling them in.
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: '' };
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/assistant/evaluateRoutingCli.ts'], { cwd: projectRoot(), env });
-    expect(stdout).toMatch(/^local recognizer +95\/110 +86\.4% +106\/110 +96\.4%/m);
-    expect(stdout).toMatch(/^model alone +110\/110 100\.0%/m);
-    expect(stdout).toMatch(/^bot: local first, model if unsure \(\d+ asked of the model\) +\d+\/110/m);
+    const n = labels.size;
+    expect(stdout).toMatch(new RegExp(`^local recognizer +\\d+/${n} +\\d+\\.\\d% +\\d+/${n} +\\d+\\.\\d%`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^model alone +${n}/${n} 100\\.0%`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^bot: local first, model if unsure \\(\\d+ asked of the model\\) +\\d+/${n}`, 'm'));
     expect(stdout).toMatch(/latency ms \(mean \/ p50 \/ p95 \/ max\)/);
     expect(stdout).toContain('not answered by it (the local path answered instead): none');
-    expect(fake.requests.length).toBeGreaterThan(110);
+    expect(fake.requests.length).toBeGreaterThan(n);
   });
 
   it('prints the local path only when no model is configured', async () => {

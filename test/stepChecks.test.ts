@@ -45,6 +45,20 @@ describe('asking what fits the step', () => {
     expect(textsOf(replies)).toContain('Do not disturb');
   });
 
+  it('small talk at a check question repeats that question, not "Did that fix it?"', async () => {
+    const h = await createHarness();
+    await h.say('My code, text or call never arrives');
+    for (let i = 0; i < 3; i += 1) await h.say(NO);
+    let replies = await h.say(KEEP);
+    expect(textsOf(replies)).toContain('Did both the call and the text come through?');
+    replies = await h.say('give me a minute'); // waits, with the check's own answers still to hand
+    expect(buttonsOf(replies.at(-1))).toContain('No, not both');
+    expect(textsOf(replies)).not.toContain(ui.fixedQuestion);
+    replies = await h.say('???');
+    expect(textsOf(replies)).toContain('Did both the call and the text come through?');
+    expect(buttonsOf(replies.at(-1))).toContain('No, not both');
+  });
+
   it('"tell your admin" asks whether they can reach their admin; "no" goes to the help desk', async () => {
     const h = await createHarness();
     await h.say('My phone is lost or stolen');

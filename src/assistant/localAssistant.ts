@@ -14,6 +14,9 @@ export class LocalAssistant implements Assistant {
 
   async route(text: string): Promise<Routing> {
     const c = await this.recognizer.classify(text);
+    if (c.language)
+      return { node: null, confident: false, candidates: [], question: false, fields: {}, language: c.language, via: 'local' };
+    if (c.vague) return { node: null, confident: false, candidates: [], question: false, fields: {}, vague: true, via: 'local' };
     return {
       node: c.intent,
       confident: c.intent !== null && c.confidence >= this.threshold,

@@ -80,7 +80,9 @@ export class OpenAIAssistant implements Assistant {
 
   async route(text: string, ctx: CallContext): Promise<Routing> {
     const local = await this.options.local.route(text, ctx);
-    return local.confident ? local : this.routeByModel(text, ctx, local);
+    // A vague message ("I'm locked out") is asked about whatever a model would make of it; one in another
+    // language gets the plain "English only" answer, as without a model.
+    return local.confident || local.vague || local.language ? local : this.routeByModel(text, ctx, local);
   }
 
   /** The model's routing even when the local recognizer is confident (for evaluation); local on failure. */

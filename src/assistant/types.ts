@@ -14,6 +14,13 @@ export interface Routing {
   /** The message asks a general question rather than naming a problem: try a grounded answer. */
   question: boolean;
   fields: SpottedFields;
+  /**
+   * The message only says that something is wrong ("I'm locked out", "mfa not working"): ask which problem
+   * with the whole menu, never jump or guess from it.
+   */
+  vague?: boolean;
+  /** The message is not in English, the only language of our guides: say so and offer a person. */
+  language?: { code: string; name: string };
   /** Which path decided: the local recognizer, or the model. */
   via: 'local' | 'model';
 }

@@ -1,9 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { checkGraph } from './graph.js';
-import { indexSchema, nodeFileSchema, treeNodeSchema, type KnowledgeIndex, type TreeNode } from './schema.js';
+import {
+  glossaryEntrySchema,
+  glossaryFileSchema,
+  indexSchema,
+  nodeFileSchema,
+  treeNodeSchema,
+  type GlossaryEntry,
+  type KnowledgeIndex,
+  type TreeNode,
+} from './schema.js';
 
 /** The validated troubleshooting tree: everything the walker and the recognizer need, nothing else. */
 export interface KnowledgeTree {
@@ -11,6 +20,8 @@ export interface KnowledgeTree {
   nodes: ReadonlyMap<string, TreeNode>;
   /** Which file each node came from, for error messages and the admin's editor later. */
   fileOf: ReadonlyMap<string, string>;
+  /** Words the instructions use, explained (`glossary.yaml`; empty when the folder has none). */
+  glossary: GlossaryEntry[];
 }
 
 export class KnowledgeError extends Error {
@@ -72,6 +83,37 @@ function loadNodes(dir: string, problems: string[]): { nodes: Map<string, TreeNo
   return { nodes, fileOf };
 }
 
+/** `glossary.yaml`, optional: each entry validated, problems naming the file and the term. */
+function loadGlossary(dir: string, sourceIds: Set<string>, problems: string[]): GlossaryEntry[] {
+  const file = path.join(dir, 'glossary.yaml');
+  if (!existsSync(file)) return [];
+  const raw = readYaml(file, problems);
+  if (raw === undefined) return [];
+  const list = glossaryFileSchema.safeParse(raw);
+  if (!list.success) {
+    problems.push(`${file}: ${describeIssues(list.error)} (the glossary is a YAML list of terms)`);
+    return [];
+  }
+  const entries: GlossaryEntry[] = [];
+  const seen = new Map<string, string>();
+  list.data.forEach((item, i) => {
+    const name = typeof item === 'object' && item && 'term' in item ? String(item.term) : `#${i + 1}`;
+    const parsed = glossaryEntrySchema.safeParse(item);
+    if (!parsed.success) {
+      problems.push(`${file}: term "${name}": ${describeIssues(parsed.error)}`);
+      return;
+    }
+    for (const s of parsed.data.source) if (!sourceIds.has(s)) problems.push(`${file}: term "${name}": source "${s}" is not listed in index.yaml sources`);
+    for (const word of [parsed.data.term, ...parsed.data.aliases].map((w) => w.toLowerCase())) {
+      const other = seen.get(word);
+      if (other) problems.push(`${file}: term "${name}": "${word}" is already used by "${other}", so a question could not tell them apart`);
+      seen.set(word, name);
+    }
+    entries.push(parsed.data);
+  });
+  return entries;
+}
+
 /** Loads `index.yaml` and `nodes/*.yaml` from a knowledge folder; throws KnowledgeError listing every problem. */
 export function loadKnowledge(dir: string): KnowledgeTree {
   const problems: string[] = [];
@@ -83,6 +125,7 @@ export function loadKnowledge(dir: string): KnowledgeTree {
   if (index?.success && problems.length === 0) {
     problems.push(...checkGraph({ index: index.data, nodes, fileOf }, indexFile));
   }
+  const glossary = index?.success ? loadGlossary(dir, new Set(index.data.sources.map((s) => s.id)), problems) : [];
   if (problems.length > 0 || !index?.success) throw new KnowledgeError(problems);
-  return { index: index.data, nodes, fileOf };
+  return { index: index.data, nodes, fileOf, glossary };
 }

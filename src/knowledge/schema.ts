@@ -143,8 +143,30 @@ export const indexSchema = z.object({
     .prefault({}),
   /** Free-text understanding: words users type mapped to the words our content uses ("sms" -> "text"). */
   synonyms: z.record(z.string(), z.string()).default({}),
+  /**
+   * Words that say something is wrong without saying what ("locked", "not working", "mfa"): a message made only
+   * of these is never routed with confidence; the bot asks which problem it is.
+   */
+  vague: z.array(text).default([]),
+  /**
+   * Our guides are in English only. For a message in another language the bot says so in English, after one
+   * line in that language when there is one here (ISO 639-1 code -> the line).
+   */
+  otherLanguages: z.record(z.string().regex(/^[a-z]{2}$/, 'keys are two-letter language codes, e.g. "es"'), text).default({}),
 });
 
+/** A word the bot's instructions use, explained in plain words for "what do you mean by ...?" at any step. */
+export const glossaryEntrySchema = z.object({
+  term: text.max(60, 'a term is a short name, e.g. "security info"'),
+  /** Other ways people write it ("mfa", "2fa"); matched as whole words, case-insensitive. */
+  aliases: z.array(text).default([]),
+  text,
+  /** Source article ids (index.yaml `sources`) the explanation rests on. */
+  source: z.array(z.string()).min(1, 'name at least one source article this explanation rests on'),
+});
+export const glossaryFileSchema = z.array(z.unknown());
+
+export type GlossaryEntry = z.infer<typeof glossaryEntrySchema>;
 export type ChoiceNode = z.infer<typeof choiceNodeSchema>;
 export type StepNode = z.infer<typeof stepNodeSchema>;
 export type ResolvedNode = z.infer<typeof resolvedNodeSchema>;

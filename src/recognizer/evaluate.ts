@@ -34,6 +34,41 @@ export function loadLabelledSet(file: string): LabelledPhrase[] {
   return labelledSetSchema.parse(parseYaml(readFileSync(file, 'utf8')));
 }
 
+/** Messages where the only right answer is to ask: `could` names branches a good guess list includes. */
+export const ambiguousSetSchema = z.array(z.object({ text: z.string().min(1), could: z.array(z.string().min(1)).default([]) })).min(1);
+export type AmbiguousPhrase = z.infer<typeof ambiguousSetSchema>[number];
+
+export function loadAmbiguousSet(file: string): AmbiguousPhrase[] {
+  return ambiguousSetSchema.parse(parseYaml(readFileSync(file, 'utf8')));
+}
+
+export interface AmbiguousEvaluation {
+  total: number;
+  /** Confident about a message that can only be asked about: the bot would jump instead of asking. */
+  jumps: { text: string; got: string | null; confidence: number }[];
+  /** Of the phrases with `could`, how many have one of them among the top 3 guesses. */
+  guessable: number;
+  guessedWell: number;
+}
+
+/** How the recognizer treats messages that must be asked about: it must never be confident. */
+export async function evaluateAmbiguous(
+  recognizer: IntentRecognizer,
+  phrases: AmbiguousPhrase[],
+  threshold: number,
+): Promise<AmbiguousEvaluation> {
+  const result: AmbiguousEvaluation = { total: phrases.length, jumps: [], guessable: 0, guessedWell: 0 };
+  for (const { text, could } of phrases) {
+    const c = await recognizer.classify(text);
+    if (c.intent !== null && c.confidence >= threshold) result.jumps.push({ text, got: c.intent, confidence: c.confidence });
+    if (could.length === 0) continue;
+    result.guessable += 1;
+    const top = [c.intent, ...c.alternatives.map((a) => a.intent)].slice(0, 3);
+    if (could.some((i) => top.includes(i))) result.guessedWell += 1;
+  }
+  return result;
+}
+
 export async function evaluate(recognizer: IntentRecognizer, phrases: LabelledPhrase[], threshold: number): Promise<Evaluation> {
   return evaluateRouting(async (text) => {
     const c = await recognizer.classify(text);

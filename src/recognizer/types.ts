@@ -3,6 +3,10 @@ export interface Classification {
   intent: string | null;
   confidence: number;
   alternatives: { intent: string; confidence: number }[];
+  /** The message only says something is wrong ("I'm locked out", "mfa not working"): ask which problem it is. */
+  vague?: boolean;
+  /** The message is not in English (the only language our content is written in): say so, offer a person. */
+  language?: { code: string; name: string };
 }
 
 /** What dialogs ask of free-text understanding; the local recognizer and, later, a model sit behind it. */
