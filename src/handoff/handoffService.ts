@@ -163,10 +163,14 @@ export class HandoffService {
     return ticket;
   }
 
+  /**
+   * The user gets the agent's words as typed (a number to call is the point of the message); the stored copy,
+   * which the agent API, exports and every later reader see, is redacted like the user's own messages.
+   */
   async agentMessage(id: string, agent: string, text: string): Promise<TicketMessage | undefined> {
     const ticket = await this.change(id, (t) => {
       this.mustBeAssignee(t, agent);
-      return this.withMessage(t, { from: 'agent', agent, text });
+      return this.withMessage(t, { from: 'agent', agent, text: redact(text) });
     });
     if (!ticket) return undefined;
     await this.tell(ticket, `**${agent} (help desk):** ${text}`, { agent });
@@ -176,7 +180,8 @@ export class HandoffService {
   async resolve(id: string, agent: string, note?: string): Promise<Ticket | undefined> {
     const ticket = await this.change(id, (t) => {
       this.mustBeAssignee(t, agent);
-      return { ...t, status: 'resolved', closedAt: this.now(), resolutionNote: note };
+      // The note is free text too: stored redacted.
+      return { ...t, status: 'resolved', closedAt: this.now(), resolutionNote: note === undefined ? undefined : redact(note) };
     });
     if (ticket?.userWaiting) await this.signal(ticket, { name: 'handoff.resolved', value: { ticketId: id, agent } });
     return ticket;
