@@ -1,6 +1,6 @@
 import type { TicketStore } from '../../handoff/ticketStore.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { DocumentFolder } from './documentFolder.js';
+import { DocumentFolder, type DocumentFolderOptions } from './documentFolder.js';
 
 const isOpen = (t: Ticket): boolean => t.status === 'queued' || t.status === 'assigned';
 
@@ -34,8 +34,8 @@ export class EmbeddedTicketStore implements TicketStore {
   }
 
   /** `dir` is a folder of ticket documents (created if missing). */
-  static async open(dir: string): Promise<EmbeddedTicketStore> {
-    const docs = await DocumentFolder.open<Ticket>(dir);
+  static async open(dir: string, options: DocumentFolderOptions = {}): Promise<EmbeddedTicketStore> {
+    const docs = await DocumentFolder.open<Ticket>(dir, options);
     return new EmbeddedTicketStore(docs, await docs.loadAll());
   }
 

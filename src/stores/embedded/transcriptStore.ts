@@ -1,5 +1,5 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import { DocumentFolder } from './documentFolder.js';
+import { DocumentFolder, type DocumentFolderOptions } from './documentFolder.js';
 import type { PathEntry, SessionOutcome } from '../../tree/types.js';
 import { branchStats } from '../../transcripts/analytics.js';
 import {
@@ -83,9 +83,9 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
   }
 
   /** `dir` is a folder of conversation documents (created if missing). */
-  static async open(dir: string, options: { abandonAfterMs?: number } = {}): Promise<EmbeddedTranscriptStore> {
+  static async open(dir: string, options: { abandonAfterMs?: number } & DocumentFolderOptions = {}): Promise<EmbeddedTranscriptStore> {
     const abandonAfterMs = abandonPeriod(options);
-    const docs = await DocumentFolder.open<ConversationDoc>(dir);
+    const docs = await DocumentFolder.open<ConversationDoc>(dir, options);
     return new EmbeddedTranscriptStore(docs, await docs.loadAll(), abandonAfterMs);
   }
 
