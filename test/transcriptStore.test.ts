@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeFileSystem, type StoreFileSystem } from '../src/stores/embedded/fileSystem.js';
 import { EmbeddedTranscriptStore } from '../src/stores/embedded/transcriptStore.js';
 import type { TranscriptStore } from '../src/transcripts/types.js';
 import { filesUnder } from './helpers/files.js';
@@ -48,7 +49,7 @@ describe('EmbeddedTranscriptStore on disk', () => {
     // Reopened (as after a crash), the journal goes into the documents: exactly one file per conversation.
     await EmbeddedTranscriptStore.open(folder);
     const docs = filesUnder(folder)
-      .filter((f) => !f.includes(`${path.sep}journal${path.sep}`))
+      .filter((f) => !f.includes(`${path.sep}journal${path.sep}`) && f.endsWith('.json'))
       .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { key: string; value: Record<string, any> });
     expect(docs.map((d) => d.key).sort()).toEqual(['disk', 'other']);
     const onDisk = docs.find((d) => d.key === 'disk')!.value;
@@ -100,6 +101,56 @@ describe('EmbeddedTranscriptStore on disk', () => {
     ]);
     expect((await again.get('__proto__'))?.entries).toHaveLength(1);
     expect(await again.delete('__proto__')).toBe(true);
+  });
+
+  it('opens from its summaries, never every document; a folder without them (an older version) is summarised once', async () => {
+    const file = freshFile();
+    const reads: string[] = [];
+    const counting: StoreFileSystem = {
+      ...nodeFileSystem,
+      readFile: (f) => {
+        reads.push(path.basename(f));
+        return nodeFileSystem.readFile(f);
+      },
+    };
+    const documentReads = (): number => reads.filter((f) => f.endsWith('.json')).length;
+    const first = await EmbeddedTranscriptStore.open(file);
+    for (let i = 0; i < 30; i += 1)
+      await first.log(
+        { ...who, conversationId: `c${i}` },
+        { at, role: 'user', type: 'message', text: i === 17 ? 'zebra crossing' : `word${i}` },
+      );
+    await first.close();
+    // As a version without summaries left it: documents only.
+    await EmbeddedTranscriptStore.open(file).then((s) => s.close()); // replays the journal into the documents
+    for (const f of filesUnder(file).filter((f) => path.basename(f) === 'summaries')) fs.rmSync(f);
+    const upgraded = await EmbeddedTranscriptStore.open(file, { fs: counting });
+    expect(documentReads()).toBe(30);
+    expect((await upgraded.search({ text: 'zebra' }, { offset: 0, limit: 10 })).items.map((c) => c.conversationId)).toEqual(['c17']);
+    await upgraded.close();
+    reads.length = 0;
+    const again = await EmbeddedTranscriptStore.open(file, { fs: counting });
+    expect(documentReads()).toBe(0);
+    expect(reads.filter((f) => f === 'summaries').length).toBeGreaterThan(0);
+    const found = await again.search({ text: 'word2' }, { offset: 0, limit: 50 });
+    expect(found.items.map((c) => c.conversationId).sort()).toEqual([
+      'c2',
+      'c20',
+      'c21',
+      'c22',
+      'c23',
+      'c24',
+      'c25',
+      'c26',
+      'c27',
+      'c28',
+      'c29',
+    ]);
+    expect(found.items[0]).toMatchObject({ messageCount: 1, userId: who.userId });
+    expect(documentReads()).toBe(0); // lists and search come from memory
+    expect((await again.get('c5'))?.entries.map((e) => e.text)).toEqual(['word5']);
+    expect(documentReads()).toBe(1); // the transcript itself is read on demand
+    await again.close();
   });
 
   it('rejects an entry whose timestamp does not parse, without storing it', async () => {

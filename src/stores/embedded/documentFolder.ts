@@ -4,10 +4,28 @@ import { nodeFileSystem, withoutSync, type StoreFileSystem } from './fileSystem.
 import { readJournal } from './journal.js';
 
 /** A key's value since the last compaction; `deleted` marks a removal not yet applied to the documents. */
-interface Entry<T> {
+interface Entry<T, S> {
   value?: T;
   deleted?: true;
+  summary?: S;
 }
+
+/**
+ * What a folder keeps in memory for every key, beside the documents on disk: the little a store lists and
+ * searches by (a conversation's record and its words), so it never has to read every document. Kept per
+ * shard in a `summaries` file written with the documents at each compaction, and read at open instead of
+ * the documents: open costs 256 file reads whatever the number of keys.
+ */
+export interface Summaries<T, S> {
+  /** A document's summary: at open, for replayed journal lines and shards without a summaries file. */
+  of(key: string, value: T): S;
+  toJSON(summary: S): unknown;
+  fromJSON(json: unknown): S;
+}
+
+const SUMMARIES_FILE = 'summaries';
+/** Summary files read or written at once (each holds ~1/256 of the keys). */
+const SUMMARY_READERS = 8;
 
 /** Past this many journal bytes its changes are written into the documents and a new journal begins. */
 const JOURNAL_LIMIT = 8 * 1024 * 1024;
@@ -19,7 +37,9 @@ const JOURNAL_MAX_AGE_MS = 30_000;
 /** Documents written at once during a compaction (each is a temp file and a rename). */
 const COMPACTION_WRITERS = 16;
 
-export interface DocumentFolderOptions {
+export interface DocumentFolderOptions<T = unknown, S = never> {
+  /** Set: a summary per key is kept in memory and in per-shard files (see Summaries). */
+  summaries?: Summaries<T, S>;
   /** For tests: how much journal, or how old a one, triggers a compaction. */
   journalLimit?: number;
   journalMaxAgeMs?: number;
@@ -44,11 +64,13 @@ export interface DocumentFolderOptions {
  *
  * Documents live in 256 sub-folders by the key's hash, the key kept inside (`{ key, value }`).
  */
-export class DocumentFolder<T> {
+export class DocumentFolder<T, S = never> {
   /** Changes not yet in the documents (journaled or about to be): reads see them first. */
-  private readonly recent = new Map<string, Entry<T>>();
+  private readonly recent = new Map<string, Entry<T, S>>();
   /** Changes waiting for the next journal write. */
-  private batch = new Map<string, Entry<T>>();
+  private batch = new Map<string, Entry<T, S>>();
+  /** Summaries of every key whose latest change is in the journal (acknowledged), by shard. */
+  private readonly durable: Map<string, S>[] = Array.from({ length: 256 }, () => new Map<string, S>());
   private batchWritten: Promise<void> | undefined;
   /** Journal writes and rotations, one after another. */
   private chain: Promise<void> = Promise.resolve();
@@ -63,9 +85,10 @@ export class DocumentFolder<T> {
     private journal: Journal,
     private readonly journalLimit: number,
     private readonly journalMaxAgeMs: number,
+    private readonly summaries: Summaries<T, S> | undefined,
   ) {}
 
-  static async open<T>(dir: string, options: DocumentFolderOptions = {}): Promise<DocumentFolder<T>> {
+  static async open<T, S = never>(dir: string, options: DocumentFolderOptions<T, S> = {}): Promise<DocumentFolder<T, S>> {
     const { journalLimit = JOURNAL_LIMIT, journalMaxAgeMs = JOURNAL_MAX_AGE_MS, sync = true } = options;
     const fs = sync ? (options.fs ?? nodeFileSystem) : withoutSync(options.fs ?? nodeFileSystem);
     // All shard folders up front: document writes then never wait on mkdir.
@@ -73,11 +96,17 @@ export class DocumentFolder<T> {
     await fs.mkdir(path.join(dir, 'journal'));
     const left = await listJournals(fs, dir);
     const journal = await openJournal(fs, dir, (left.at(-1)?.seq ?? 0) + 1);
-    const folder = new DocumentFolder<T>(dir, fs, journal, journalLimit, journalMaxAgeMs);
+    const folder = new DocumentFolder<T, S>(dir, fs, journal, journalLimit, journalMaxAgeMs, options.summaries);
+    const rebuilt = folder.summaries ? await folder.readSummaries() : [];
     // A crash may have left journals behind: their changes go into the documents before anything is read.
-    for (const { file } of left) for (const [key, entry] of await readJournal<T>(file, fs.readFile)) folder.recent.set(key, entry);
-    if (left.length > 0) {
-      await folder.writeDocuments(new Map(folder.recent));
+    for (const { file } of left)
+      for (const [key, line] of await readJournal<T>(file, fs.readFile)) {
+        const entry = folder.withSummary(key, line);
+        folder.recent.set(key, entry);
+        folder.acknowledged(key, entry);
+      }
+    if (left.length > 0 || rebuilt.length > 0) {
+      await folder.writeDocuments(new Map(folder.recent), rebuilt);
       await Promise.all(left.map(({ file }) => fs.unlink(file)));
       await fs.syncDir(path.join(dir, 'journal'));
     }
@@ -99,8 +128,25 @@ export class DocumentFolder<T> {
    * Resolves once this value (or a newer one for the same key) is in the journal. The value is serialised
    * when the journal is written, so the caller must not change it afterwards except to make it newer.
    */
-  put(key: string, value: T): Promise<void> {
-    return this.change(key, { value });
+  put(key: string, value: T, summary?: S): Promise<void> {
+    return this.change(key, this.withSummary(key, summary === undefined ? { value } : { value, summary }));
+  }
+
+  /** The key's summary as of its latest change, acknowledged or not (undefined: no such key). */
+  summary(key: string): S | undefined {
+    const entry = this.recent.get(key);
+    if (entry) return entry.summary;
+    return this.durable[shardOf(key)]!.get(key);
+  }
+
+  /** The key's summary as of its latest acknowledged change. */
+  acknowledgedSummary(key: string): S | undefined {
+    return this.durable[shardOf(key)]!.get(key);
+  }
+
+  /** Every acknowledged key's summary (keys whose journal write is still under way are left out). */
+  *acknowledgedSummaries(): IterableIterator<[string, S]> {
+    for (const shard of this.durable) yield* shard;
   }
 
   delete(key: string): Promise<void> {
@@ -135,7 +181,54 @@ export class DocumentFolder<T> {
     await this.fs.close(this.journal.fd);
   }
 
-  private change(key: string, entry: Entry<T>): Promise<void> {
+  /** The entry with its summary, computed when the caller gave none. */
+  private withSummary(key: string, entry: Entry<T, S>): Entry<T, S> {
+    if (!this.summaries || entry.deleted || entry.summary !== undefined) return entry;
+    return { ...entry, summary: this.summaries.of(key, entry.value as T) };
+  }
+
+  /** A change is in the journal: its summary becomes what lists and searches see. */
+  private acknowledged(key: string, entry: Entry<T, S>): void {
+    if (!this.summaries) return;
+    const shard = this.durable[shardOf(key)]!;
+    if (entry.deleted) shard.delete(key);
+    else shard.set(key, entry.summary as S);
+  }
+
+  /**
+   * Loads every shard's summaries file; a shard without one (a folder written before summaries existed)
+   * is summarised from its documents. Returns those shards, whose files the caller then writes.
+   */
+  private async readSummaries(): Promise<number[]> {
+    const summaries = this.summaries!;
+    const rebuilt: number[] = [];
+    const queue = Array.from({ length: 256 }, (_, i) => i);
+    const worker = async (): Promise<void> => {
+      for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) {
+        const folder = path.join(this.dir, shardName(shard));
+        const map = this.durable[shard]!;
+        let text: string | undefined;
+        try {
+          text = await this.fs.readFile(path.join(folder, SUMMARIES_FILE));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+        if (text !== undefined) {
+          for (const [key, json] of JSON.parse(text) as [string, unknown][]) map.set(key, summaries.fromJSON(json));
+          continue;
+        }
+        for (const file of (await this.fs.readdir(folder)).filter((f) => f.endsWith('.json'))) {
+          const doc = JSON.parse(await this.fs.readFile(path.join(folder, file))) as { key: string; value: T };
+          map.set(doc.key, summaries.of(doc.key, doc.value));
+        }
+        rebuilt.push(shard);
+      }
+    };
+    await Promise.all(Array.from({ length: SUMMARY_READERS }, worker));
+    return rebuilt;
+  }
+
+  private change(key: string, entry: Entry<T, S>): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`DocumentFolder ${this.dir} is closed`));
     this.recent.set(key, entry);
     this.batch.set(key, entry);
@@ -158,6 +251,7 @@ export class DocumentFolder<T> {
         await appendAll(this.fs, this.journal.fd, bytes);
         // Acknowledged (resolved) only once the bytes are on disk, not merely in the page cache.
         await this.fs.fdatasync(this.journal.fd);
+        for (const [key, entry] of batch) this.acknowledged(key, entry);
       } catch (err) {
         // Nothing is acknowledged. After a failed write or sync the file's state is unknown (Linux may drop the
         // unwritten pages and report success on the next sync), so later changes go to a new journal.
@@ -202,10 +296,10 @@ export class DocumentFolder<T> {
    * the old one, and every folder a rename or removal touched is synced before this resolves. Then forgets
    * the changes not made again meanwhile (reads find them in the documents).
    */
-  private async writeDocuments(changed: Map<string, Entry<T>>): Promise<void> {
+  private async writeDocuments(changed: Map<string, Entry<T, S>>, summarised: number[] = []): Promise<void> {
     const queue = [...changed];
     const touched = new Set<string>();
-    const done: [string, Entry<T>][] = [];
+    const done: [string, Entry<T, S>][] = [];
     const worker = async (): Promise<void> => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [key, entry] = next;
@@ -220,6 +314,23 @@ export class DocumentFolder<T> {
       }
     };
     await Promise.all(Array.from({ length: COMPACTION_WRITERS }, worker));
+    if (this.summaries) {
+      // Each touched shard's summaries, as acknowledged now (at least as new as the documents just written).
+      const shards = new Set([...changed.keys()].map(shardOf).concat(summarised));
+      const summaries = this.summaries;
+      const writeShard = async (shard: number): Promise<void> => {
+        const folder = path.join(this.dir, shardName(shard));
+        const pairs = [...this.durable[shard]!].map(([key, summary]) => [key, summaries.toJSON(summary)]);
+        await this.writeDocument(path.join(folder, SUMMARIES_FILE), JSON.stringify(pairs));
+        touched.add(folder);
+      };
+      const pending = [...shards];
+      await Promise.all(
+        Array.from({ length: SUMMARY_READERS }, async () => {
+          for (let shard = pending.shift(); shard !== undefined; shard = pending.shift()) await writeShard(shard);
+        }),
+      );
+    }
     await Promise.all([...touched].map((dir) => this.fs.syncDir(dir)));
     for (const [key, entry] of done) if (this.recent.get(key) === entry) this.recent.delete(key);
   }
@@ -242,6 +353,13 @@ export class DocumentFolder<T> {
     return path.join(this.dir, hash.slice(0, 2), `${hash}.json`);
   }
 }
+
+/** A key's shard: the first byte of its SHA-1, as in fileOf(). */
+function shardOf(key: string): number {
+  return createHash('sha1').update(key).digest()[0]!;
+}
+
+const shardName = (shard: number): string => shard.toString(16).padStart(2, '0');
 
 function journalFile(dir: string, seq: number): string {
   return path.join(dir, 'journal', `${String(seq).padStart(8, '0')}.jsonl`);
