@@ -280,10 +280,11 @@ export class DocumentFolder<T, S = never> {
     this.journal = await openJournal(this.fs, this.dir, old.seq + 1);
     this.journalBytes = 0;
     await this.fs.close(old.fd);
-    const changed = new Map(this.recent);
     const journalDir = path.join(this.dir, 'journal');
     this.compacting = this.compacting
-      .then(() => this.writeDocuments(changed))
+      // What is not in the documents when this compaction starts (the old journal's changes, and maybe newer
+      // ones): taken then, not now, so a burst of rotations does not write the same keys once per rotation.
+      .then(() => this.writeDocuments(new Map(this.recent)))
       // Only once the documents are on disk may the journal that still holds their changes go.
       .then(() => this.fs.unlink(journalFile(this.dir, old.seq)))
       .then(() => this.fs.syncDir(journalDir))
