@@ -10,7 +10,6 @@ import {
   hasText,
   later,
   matchesFilter,
-  newestFirst,
   previewOf,
   checkPage,
   toMillis,
@@ -35,9 +34,15 @@ interface ConversationDoc {
 /** What is kept in memory per conversation: its record, and the ids of its words in the store's vocabulary. */
 interface Indexed {
   record: ConversationRecord;
-  terms: Uint32Array;
+  /**
+   * Word ids, sorted; or, just after open, the words as the summaries file had them: turning 100,000
+   * conversations' words into ids takes seconds, so open() leaves it to a background pass (see wordsLoaded).
+   */
+  terms: Uint32Array | string;
   /** Creation order (list() keeps it among sessions ending at the same instant, as PostgreSQL does). */
   order: number;
+  /** record.lastActivityAt in milliseconds: lists sort and filter on it, and parsing it per comparison was most of their cost. */
+  lastMs: number;
 }
 
 /** MiniSearch's own tokenizer and term processing, as before (and as the PostgreSQL store's terms). */
@@ -67,6 +72,14 @@ const recordTexts = (r: ConversationRecord): (string | undefined)[] => [r.userId
  */
 function maxEdits(term: string): number {
   return term.length >= 6 ? Math.min(6, Math.round(term.length * 0.2)) : 0;
+}
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Whether any of a conversation's words is among the hits. */
+function hasAny(terms: Uint32Array, hits: Uint8Array): boolean {
+  for (let i = 0; i < terms.length; i += 1) if (hits[terms[i]!] === 1) return true;
+  return false;
 }
 
 /** Levenshtein distance, or max + 1 as soon as it must exceed max. */
@@ -134,6 +147,8 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** The last creation order given (see Indexed): after every one loaded, and never behind the clock. */
   private lastOrder = 0;
+  /** Resolves once every summary's words are ids; text search waits for it. */
+  private wordsLoaded: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly docs: DocumentFolder<ConversationDoc, Indexed>,
@@ -156,16 +171,22 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
         record: doc.record,
         terms: ids(wordsOf([...doc.entries.flatMap(entryTexts), ...recordTexts(doc.record)])),
         order: toMillis(doc.record.startedAt) + (unordered += 1e-6),
+        lastMs: toMillis(doc.record.lastActivityAt),
       }),
-      toJSON: (s) => ({ record: s.record, words: Array.from(s.terms, (id) => vocabulary.wordOf(id)).join(' '), order: s.order }),
+      toJSON: (s) => ({
+        record: s.record,
+        words: typeof s.terms === 'string' ? s.terms : Array.from(s.terms, (id) => vocabulary.wordOf(id)).join(' '),
+        order: s.order,
+      }),
       fromJSON: (json) => {
         const { record, words, order } = json as { record: ConversationRecord; words: string; order: number };
-        return { record, terms: ids(words ? words.split(' ') : []), order };
+        return { record, terms: words, order, lastMs: toMillis(record.lastActivityAt) };
       },
     };
     const docs = await DocumentFolder.open<ConversationDoc, Indexed>(dir, { ...options, summaries });
     const store = new EmbeddedTranscriptStore(docs, vocabulary, abandonAfterMs);
     for (const [, s] of docs.acknowledgedSummaries()) store.lastOrder = Math.max(store.lastOrder, s.order);
+    store.wordsLoaded = store.loadWords();
     return store;
   }
 
@@ -238,15 +259,23 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     checkPage(page);
     const words = hasText(filter) ? [...wordsOf([filter.text])].map((w) => this.vocabulary.matching(w)) : undefined;
     if (words?.length === 0) return { total: 0, items: [] }; // text without a searchable word matches nothing
-    const matching: ConversationSummary[] = [];
-    for (const [, { record, terms }] of this.docs.acknowledgedSummaries()) {
-      const summary = deriveSummary(record, now, this.abandonAfterMs).summary;
-      if (!matchesFilter(summary, filter)) continue;
-      if (words && !words.every((hits) => terms.some((id) => hits[id] === 1))) continue;
-      matching.push(summary);
+    if (words) await this.wordsLoaded;
+    const from = filter.from?.getTime() ?? -Infinity;
+    const to = filter.to?.getTime() ?? Infinity;
+    // Only these filters need the summary as of now (the outcome depends on the clock): the rest, and the
+    // order, come from the index, and only the requested page is summarised.
+    const derived = filter.outcome !== undefined || filter.branch !== undefined || filter.rating !== undefined;
+    const found: Indexed[] = [];
+    for (const [, s] of this.docs.acknowledgedSummaries()) {
+      if (s.lastMs < from || s.lastMs >= to) continue;
+      if (derived && !this.latestWalkMatches(s, now, filter)) continue;
+      if (words && !words.every((hits) => hasAny(this.termsOf(s), hits))) continue;
+      found.push(s);
     }
-    matching.sort(newestFirst);
-    return { total: matching.length, items: structuredClone(matching.slice(page.offset, page.offset + page.limit)) };
+    // newestFirst() on the index: newest activity first, the id breaking ties.
+    found.sort((a, b) => b.lastMs - a.lastMs || compareIds(a.record.conversationId, b.record.conversationId));
+    const items = found.slice(page.offset, page.offset + page.limit).map((s) => deriveSummary(s.record, now, this.abandonAfterMs).summary);
+    return { total: found.length, items: structuredClone(items) };
   }
 
   async get(
@@ -274,7 +303,7 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
   }
 
   async purgeBefore(cutoff: Date): Promise<number> {
-    const old = [...this.records()].filter((r) => toMillis(r.lastActivityAt) < cutoff.getTime()).map((r) => r.conversationId);
+    const old = [...this.docs.acknowledgedSummaries()].filter(([, s]) => s.lastMs < cutoff.getTime()).map(([id]) => id);
     const deleted = await Promise.all(old.map((id) => this.delete(id)));
     return deleted.filter(Boolean).length;
   }
@@ -290,6 +319,46 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
   async close(): Promise<void> {
     await Promise.all(this.queues.values());
     await this.docs.close();
+  }
+
+  /**
+   * matchesFilter() on outcome, branch and rating, as deriveSummary() decides them, without building the
+   * summary: a list filtered by outcome goes through every conversation.
+   */
+  private latestWalkMatches(s: Indexed, now: Date, filter: ConversationFilter): boolean {
+    const { walk, sessions } = s.record;
+    const last = sessions.at(-1);
+    const quiet = now.getTime() - s.lastMs >= this.abandonAfterMs;
+    const [outcome, branch, rating] = walk
+      ? [quiet ? 'abandoned' : 'in-progress', walk.branch, null]
+      : last
+        ? [last.outcome, last.branch, last.rating]
+        : [quiet ? 'abandoned' : 'in-progress', null, null];
+    if (filter.outcome !== undefined && outcome !== filter.outcome) return false;
+    if (filter.branch !== undefined && branch !== filter.branch) return false;
+    return filter.rating === undefined || rating === filter.rating;
+  }
+
+  /** A summary's word ids, turning its words into ids first if the background pass has not yet. */
+  private termsOf(s: Indexed): Uint32Array {
+    if (typeof s.terms === 'string') {
+      const ids = s.terms ? s.terms.split(' ').map((w) => this.vocabulary.idOf(w)) : [];
+      s.terms = Uint32Array.from(ids).sort();
+    }
+    return s.terms;
+  }
+
+  /**
+   * Turns the loaded words into ids, a slice at a time between other work (turns go on meanwhile): start-up
+   * then costs reading the summaries, not this.
+   */
+  private async loadWords(): Promise<void> {
+    let done = 0;
+    for (const [, s] of this.docs.acknowledgedSummaries()) {
+      if (typeof s.terms !== 'string') continue;
+      this.termsOf(s);
+      if (++done % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private *records(): IterableIterator<ConversationRecord> {
@@ -341,13 +410,14 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     return this.serially(id, async () => {
       const result = edit(await this.docs.get(id));
       if (!result) return {};
-      const before = this.docs.summary(id)?.terms;
-      const words = new Set(before);
+      const before = this.docs.summary(id);
+      const words = new Set(before && this.termsOf(before));
       // The user id and ticket ids too: cheap, and a new conversation has none yet.
       for (const word of wordsOf([...result.words, ...recordTexts(result.doc.record)])) words.add(this.vocabulary.idOf(word));
       const terms = Uint32Array.from(words).sort();
       const order = this.docs.summary(id)?.order ?? (this.lastOrder = Math.max(this.lastOrder + 1, Date.now()));
-      return { acknowledged: this.docs.put(id, result.doc, { record: structuredClone(result.doc.record), terms, order }) };
+      const record = structuredClone(result.doc.record);
+      return { acknowledged: this.docs.put(id, result.doc, { record, terms, order, lastMs: toMillis(record.lastActivityAt) }) };
     });
   }
 }
