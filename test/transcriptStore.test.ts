@@ -153,6 +153,18 @@ describe('EmbeddedTranscriptStore on disk', () => {
     await again.close();
   });
 
+  it('a word searched before is found in conversations that bring new words later', async () => {
+    const store = await EmbeddedTranscriptStore.open(freshFile());
+    const find = async (text: string) => (await store.search({ text }, { offset: 0, limit: 10 })).items.map((c) => c.conversationId);
+    await store.log(who, { at, role: 'user', type: 'message', text: 'hello there' });
+    expect(await find('zeta')).toEqual([]);
+    expect(await find('thermometer')).toEqual([]);
+    await store.log({ ...who, conversationId: 'later' }, { at, role: 'user', type: 'message', text: 'zetamax thermometre' });
+    expect(await find('zeta')).toEqual(['later']);
+    expect(await find('thermometer')).toEqual(['later']); // one edit away, 11 letters: fuzzy
+    expect(await find('hello zeta')).toEqual([]);
+  });
+
   it('rejects an entry whose timestamp does not parse, without storing it', async () => {
     const store = await EmbeddedTranscriptStore.open(freshFile());
     await expect(store.log(who, { at: 'yesterday', role: 'user', type: 'message', text: 'x' })).rejects.toThrow(RangeError);

@@ -77,11 +77,13 @@ function maxEdits(term: string): number {
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Whether any of a conversation's words is among the hits. */
-function hasAny(terms: Uint8Array, hits: Uint8Array): boolean {
+function hasAny(terms: Uint8Array, hits: Hits): boolean {
+  const { bitmap, max } = hits;
   for (let i = 0, id = 0; i < terms.length;) {
     let delta = 0;
     for (let shift = 0, byte = 0x80; byte & 0x80; shift += 7) delta += ((byte = terms[i++]!) & 0x7f) * 2 ** shift;
-    if (hits[(id += delta)] === 1) return true;
+    if ((id += delta) > max) return false;
+    if (bitmap[id] === 1) return true;
   }
   return false;
 }
@@ -120,19 +122,26 @@ function unpack(terms: Uint8Array): number[] {
 /** Levenshtein distance, or max + 1 as soon as it must exceed max. */
 function withinEdits(a: string, b: string, max: number): boolean {
   if (Math.abs(a.length - b.length) > max) return false;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev = new Uint16Array(b.length + 1).map((_, j) => j);
+  let cur = new Uint16Array(b.length + 1);
   for (let i = 1; i <= a.length; i += 1) {
-    const cur = [i];
+    cur[0] = i;
     let best = i;
     for (let j = 1; j <= b.length; j += 1) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
       if (v < best) best = v;
     }
     if (best > max) return false;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]! <= max;
+}
+
+/** The ids a query word matches, as a bitmap, and the largest of them (sorted ids stop being read past it). */
+interface Hits {
+  bitmap: Uint8Array;
+  max: number;
 }
 
 /**
@@ -142,6 +151,11 @@ function withinEdits(a: string, b: string, max: number): boolean {
 class Vocabulary {
   private readonly ids = new Map<string, number>();
   private readonly words: string[] = [];
+  /**
+   * Recent query words' hits, extended to new words when asked again: an admin refines or pages through
+   * the same words, and expanding a word over 100,000+ words is most of a search's cost.
+   */
+  private readonly cache = new Map<string, Hits>();
 
   idOf(word: string): number {
     let id = this.ids.get(word);
@@ -157,13 +171,25 @@ class Vocabulary {
     return this.words[id]!;
   }
 
-  /** The words a query word matches (see maxEdits), as a bitmap over ids. */
-  matching(query: string): Uint8Array {
-    const hits = new Uint8Array(this.words.length);
+  /** The words a query word matches (see maxEdits). */
+  matching(query: string): Hits {
+    const cached = this.cache.get(query);
+    const from = cached?.bitmap.length ?? 0;
+    const bitmap = new Uint8Array(this.words.length);
+    if (cached) bitmap.set(cached.bitmap);
+    let max = cached?.max ?? -1;
     const edits = maxEdits(query);
-    this.words.forEach((word, id) => {
-      if (word.startsWith(query) || (edits > 0 && withinEdits(query, word, edits))) hits[id] = 1;
-    });
+    for (let id = from; id < this.words.length; id += 1) {
+      const word = this.words[id]!;
+      if (word.startsWith(query) || (edits > 0 && withinEdits(query, word, edits))) {
+        bitmap[id] = 1;
+        max = id;
+      }
+    }
+    const hits = { bitmap, max };
+    this.cache.delete(query);
+    this.cache.set(query, hits);
+    if (this.cache.size > 64) this.cache.delete(this.cache.keys().next().value!);
     return hits;
   }
 }
