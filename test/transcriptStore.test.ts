@@ -165,6 +165,28 @@ describe('EmbeddedTranscriptStore on disk', () => {
     expect(await find('hello zeta')).toEqual([]);
   });
 
+  it('finds any word of a conversation with thousands of words, however far apart their ids (packed word ids)', async () => {
+    const file = freshFile();
+    let store = await EmbeddedTranscriptStore.open(file);
+    const find = async (text: string) => (await store.search({ text }, { offset: 0, limit: 10 })).items.map((c) => c.conversationId);
+    const words = (from: number, to: number): string =>
+      Array.from({ length: to - from }, (_, i) => `w${(from + i).toString(36)}q`).join(' ');
+    // 'many' gets ids 0..4999, 'few' a handful far after them, 'other' shares only the last ones.
+    await store.log({ ...who, conversationId: 'many' }, { at, role: 'user', type: 'message', text: words(0, 5000) });
+    await store.log({ ...who, conversationId: 'few' }, { at, role: 'user', type: 'message', text: `early ${words(4998, 5000)} rarest` });
+    await store.log({ ...who, conversationId: 'other' }, { at, role: 'user', type: 'message', text: 'rarest' });
+    expect(await find(`w${(0).toString(36)}q`)).toEqual(['many']);
+    expect(await find(`w${(2500).toString(36)}q`)).toEqual(['many']);
+    expect((await find(`w${(4999).toString(36)}q`)).sort()).toEqual(['few', 'many']);
+    expect((await find('rarest')).sort()).toEqual(['few', 'other']);
+    expect(await find('early rarest')).toEqual(['few']);
+    expect(await find('missingword')).toEqual([]);
+    await store.close(); // reopened: the words come back from the journal (and summaries) as the same ids' words
+    store = await EmbeddedTranscriptStore.open(file);
+    expect((await find(`w${(4999).toString(36)}q`)).sort()).toEqual(['few', 'many']);
+    expect(await find('early rarest')).toEqual(['few']);
+  });
+
   it('rejects an entry whose timestamp does not parse, without storing it', async () => {
     const store = await EmbeddedTranscriptStore.open(freshFile());
     await expect(store.log(who, { at: 'yesterday', role: 'user', type: 'message', text: 'x' })).rejects.toThrow(RangeError);

@@ -76,47 +76,82 @@ function maxEdits(term: string): number {
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Whether any of a conversation's words is among the hits. */
-function hasAny(terms: Uint8Array, hits: Hits): boolean {
-  const { bitmap, max } = hits;
-  for (let i = 0, id = 0; i < terms.length;) {
-    let delta = 0;
-    for (let shift = 0, byte = 0x80; byte & 0x80; shift += 7) delta += ((byte = terms[i++]!) & 0x7f) * 2 ** shift;
-    if ((id += delta) > max) return false;
-    if (bitmap[id] === 1) return true;
-  }
-  return false;
+/** Appends a whole number in 7-bit groups, lowest first, the high bit set on all but the last (LEB128). */
+function putNumber(out: number[], n: number): void {
+  do {
+    const low = n % 0x80;
+    n = Math.floor(n / 0x80);
+    out.push(n > 0 ? low | 0x80 : low);
+  } while (n > 0);
 }
 
 /**
- * Word ids, sorted, as the gaps between them in 7-bit groups (LEB128): a conversation's ~100 words take
- * ~130 bytes instead of 400 as 32-bit numbers. Most of a conversation's words are the bot's, seen early,
- * so their ids and gaps are small.
+ * Word ids, sorted: the largest first, then the gaps between them from the smallest up, each in 7-bit groups
+ * (LEB128). A conversation's ~100 words take ~130 bytes instead of 400 as 32-bit numbers (most are the
+ * bot's, seen early, so their ids and gaps are small), and the largest id up front lets a search read the
+ * gaps from either end (see hasAny).
  */
 function pack(ids: Iterable<number>): Uint8Array {
   const sorted = Float64Array.from(ids).sort();
   const out: number[] = [];
+  if (sorted.length === 0) return new Uint8Array(0);
+  putNumber(out, sorted[sorted.length - 1]!);
   let previous = 0;
   for (const id of sorted) {
-    let delta = id - previous;
+    putNumber(out, id - previous);
     previous = id;
-    do {
-      const low = delta % 0x80;
-      delta = Math.floor(delta / 0x80);
-      out.push(delta > 0 ? low | 0x80 : low);
-    } while (delta > 0);
   }
   return Uint8Array.from(out);
 }
 
+/** Reads the number starting at `i`: [value, index after it]. */
+function readNumber(terms: Uint8Array, i: number): [number, number] {
+  let n = 0;
+  for (let shift = 0, byte = 0x80; byte & 0x80; shift += 7) n += ((byte = terms[i++]!) & 0x7f) * 2 ** shift;
+  return [n, i];
+}
+
 function unpack(terms: Uint8Array): number[] {
   const ids: number[] = [];
-  for (let i = 0, id = 0; i < terms.length;) {
-    let delta = 0;
-    for (let shift = 0, byte = 0x80; byte & 0x80; shift += 7) delta += ((byte = terms[i++]!) & 0x7f) * 2 ** shift;
+  if (terms.length === 0) return ids;
+  let [, i] = readNumber(terms, 0);
+  for (let id = 0; i < terms.length;) {
+    const [delta, next] = readNumber(terms, i);
     ids.push((id += delta));
+    i = next;
   }
   return ids;
+}
+
+/**
+ * Whether any of a conversation's words is among the hits. Ids are sorted, so the read goes up from the
+ * smallest and stops past the largest hit, or down from the largest and stops below the smallest hit,
+ * whichever end the hits are nearer: a rare word (a user id, a ticket number) has a late id, and reading
+ * every conversation's common words to reach it was most of a search's time.
+ */
+function hasAny(terms: Uint8Array, hits: Hits): boolean {
+  const { bitmap, min, max } = hits;
+  if (terms.length === 0 || max < 0) return false;
+  const [last, first] = readNumber(terms, 0);
+  if (min > last) return false;
+  if (max <= last - min) {
+    for (let i = first, id = 0; i < terms.length;) {
+      const [delta, next] = readNumber(terms, i);
+      if ((id += delta) > max) return false;
+      if (bitmap[id] === 1) return true;
+      i = next;
+    }
+    return false;
+  }
+  for (let end = terms.length, id = last; end > first;) {
+    if (id < min) return false;
+    if (bitmap[id] === 1) return true;
+    let start = end - 1; // the gap's last byte; its earlier bytes have the high bit set
+    while (start > first && terms[start - 1]! & 0x80) start -= 1;
+    id -= readNumber(terms, start)[0];
+    end = start;
+  }
+  return false;
 }
 
 /** Levenshtein distance, or max + 1 as soon as it must exceed max. */
@@ -138,9 +173,10 @@ function withinEdits(a: string, b: string, max: number): boolean {
   return prev[b.length]! <= max;
 }
 
-/** The ids a query word matches, as a bitmap, and the largest of them (sorted ids stop being read past it). */
+/** The ids a query word matches, as a bitmap, and the smallest and largest of them (see hasAny). */
 interface Hits {
   bitmap: Uint8Array;
+  min: number;
   max: number;
 }
 
@@ -178,15 +214,17 @@ class Vocabulary {
     const bitmap = new Uint8Array(this.words.length);
     if (cached) bitmap.set(cached.bitmap);
     let max = cached?.max ?? -1;
+    let min = cached?.min ?? Infinity;
     const edits = maxEdits(query);
     for (let id = from; id < this.words.length; id += 1) {
       const word = this.words[id]!;
       if (word.startsWith(query) || (edits > 0 && withinEdits(query, word, edits))) {
         bitmap[id] = 1;
         max = id;
+        min = Math.min(min, id);
       }
     }
-    const hits = { bitmap, max };
+    const hits = { bitmap, min, max };
     this.cache.delete(query);
     this.cache.set(query, hits);
     if (this.cache.size > 64) this.cache.delete(this.cache.keys().next().value!);
