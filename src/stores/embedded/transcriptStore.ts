@@ -125,31 +125,33 @@ function unpack(terms: Uint8Array): number[] {
 
 /**
  * Whether any of a conversation's words is among the hits. Ids are sorted, so the read goes up from the
- * smallest and stops past the largest hit, or down from the largest and stops below the smallest hit,
- * whichever end the hits are nearer: a rare word (a user id, a ticket number) has a late id, and reading
- * every conversation's common words to reach it was most of a search's time.
+ * smallest (and may stop past the largest hit) and down from the largest (and may stop below the smallest
+ * hit) in turn: whichever end is nearer decides. A query word matching common words (small ids, shared by
+ * most conversations) is settled from below, a rare one (a user id, a ticket number: late ids) from above.
  */
 function hasAny(terms: Uint8Array, hits: Hits): boolean {
   const { bitmap, min, max } = hits;
   if (terms.length === 0 || max < 0) return false;
   const [last, first] = readNumber(terms, 0);
   if (min > last) return false;
-  if (max <= last - min) {
-    for (let i = first, id = 0; i < terms.length;) {
-      const [delta, next] = readNumber(terms, i);
-      if ((id += delta) > max) return false;
-      if (bitmap[id] === 1) return true;
-      i = next;
-    }
-    return false;
-  }
-  for (let end = terms.length, id = last; end > first;) {
-    if (id < min) return false;
-    if (bitmap[id] === 1) return true;
-    let start = end - 1; // the gap's last byte; its earlier bytes have the high bit set
+  // Ids not yet looked at: those after `up` (read up to index i) and up to `down` (the gap ending at e).
+  let i = first;
+  let up = 0;
+  let e = terms.length;
+  let down = last;
+  while (i < e) {
+    const [gap, next] = readNumber(terms, i);
+    up += gap;
+    i = next;
+    if (up > max) return false;
+    if (bitmap[up] === 1) return true;
+    if (i >= e) return false;
+    if (down < min) return false;
+    if (bitmap[down] === 1) return true;
+    let start = e - 1; // the gap's last byte; its earlier bytes have the high bit set
     while (start > first && terms[start - 1]! & 0x80) start -= 1;
-    id -= readNumber(terms, start)[0];
-    end = start;
+    down -= readNumber(terms, start)[0];
+    e = start;
   }
   return false;
 }
