@@ -23,7 +23,15 @@ export interface Summaries<T, S> {
   fromJSON(json: unknown): S;
 }
 
-const SUMMARIES_FILE = 'summaries';
+/**
+ * Summaries live in 16 files per shard (4,096 buckets by the key's hash), so a compaction that touched a few
+ * keys rewrites a few small files, not whole shards. A shard's `summaries.all` marker says its bucket files
+ * are complete (a missing one is an empty bucket); a shard with documents but no marker was written by a
+ * version without summaries and is summarised from its documents at open.
+ */
+const BUCKETS = 4096;
+const bucketFile = (bucket: number): string => `summaries.${(bucket & 15).toString(16)}`;
+const SHARD_MARKER = 'summaries.all';
 /** Summary files read or written at once (each holds ~1/256 of the keys). */
 const SUMMARY_READERS = 8;
 
@@ -70,7 +78,9 @@ export class DocumentFolder<T, S = never> {
   /** Changes waiting for the next journal write. */
   private batch = new Map<string, Entry<T, S>>();
   /** Summaries of every key whose latest change is in the journal (acknowledged), by shard. */
-  private readonly durable: Map<string, S>[] = Array.from({ length: 256 }, () => new Map<string, S>());
+  private readonly durable: Map<string, S>[] = Array.from({ length: BUCKETS }, () => new Map<string, S>());
+  /** Shards whose summaries files are complete (SHARD_MARKER written). */
+  private readonly summarisedShards = new Set<number>();
   private batchWritten: Promise<void> | undefined;
   /** Journal writes and rotations, one after another. */
   private chain: Promise<void> = Promise.resolve();
@@ -136,12 +146,12 @@ export class DocumentFolder<T, S = never> {
   summary(key: string): S | undefined {
     const entry = this.recent.get(key);
     if (entry) return entry.summary;
-    return this.durable[shardOf(key)]!.get(key);
+    return this.durable[bucketOf(key)]!.get(key);
   }
 
   /** The key's summary as of its latest acknowledged change. */
   acknowledgedSummary(key: string): S | undefined {
-    return this.durable[shardOf(key)]!.get(key);
+    return this.durable[bucketOf(key)]!.get(key);
   }
 
   /** Every acknowledged key's summary (keys whose journal write is still under way are left out). */
@@ -190,14 +200,15 @@ export class DocumentFolder<T, S = never> {
   /** A change is in the journal: its summary becomes what lists and searches see. */
   private acknowledged(key: string, entry: Entry<T, S>): void {
     if (!this.summaries) return;
-    const shard = this.durable[shardOf(key)]!;
+    const shard = this.durable[bucketOf(key)]!;
     if (entry.deleted) shard.delete(key);
     else shard.set(key, entry.summary as S);
   }
 
   /**
-   * Loads every shard's summaries file; a shard without one (a folder written before summaries existed)
-   * is summarised from its documents. Returns those shards, whose files the caller then writes.
+   * Loads every shard's summaries files; a shard with documents but no complete summaries (a folder written
+   * before summaries existed) is summarised from its documents. Returns those buckets, whose files the caller
+   * then writes.
    */
   private async readSummaries(): Promise<number[]> {
     const summaries = this.summaries!;
@@ -206,22 +217,25 @@ export class DocumentFolder<T, S = never> {
     const worker = async (): Promise<void> => {
       for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) {
         const folder = path.join(this.dir, shardName(shard));
-        const map = this.durable[shard]!;
-        let text: string | undefined;
-        try {
-          text = await this.fs.readFile(path.join(folder, SUMMARIES_FILE));
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
-        if (text !== undefined) {
-          for (const [key, json] of JSON.parse(text) as [string, unknown][]) map.set(key, summaries.fromJSON(json));
+        const files = await this.fs.readdir(folder);
+        const buckets = Array.from({ length: 16 }, (_, i) => shard * 16 + i);
+        if (files.includes(SHARD_MARKER)) {
+          this.summarisedShards.add(shard);
+          for (const bucket of buckets) {
+            if (!files.includes(bucketFile(bucket))) continue;
+            const text = await this.fs.readFile(path.join(folder, bucketFile(bucket)));
+            const map = this.durable[bucket]!;
+            for (const [key, json] of JSON.parse(text) as [string, unknown][]) map.set(key, summaries.fromJSON(json));
+          }
           continue;
         }
-        for (const file of (await this.fs.readdir(folder)).filter((f) => f.endsWith('.json'))) {
+        const documents = files.filter((f) => f.endsWith('.json'));
+        if (documents.length === 0) continue; // nothing stored here yet
+        for (const file of documents) {
           const doc = JSON.parse(await this.fs.readFile(path.join(folder, file))) as { key: string; value: T };
-          map.set(doc.key, summaries.of(doc.key, doc.value));
+          this.durable[bucketOf(doc.key)]!.set(doc.key, summaries.of(doc.key, doc.value));
         }
-        rebuilt.push(shard);
+        rebuilt.push(...buckets);
       }
     };
     await Promise.all(Array.from({ length: SUMMARY_READERS }, worker));
@@ -317,20 +331,27 @@ export class DocumentFolder<T, S = never> {
     await Promise.all(Array.from({ length: COMPACTION_WRITERS }, worker));
     if (this.summaries) {
       // Each touched shard's summaries, as acknowledged now (at least as new as the documents just written).
-      const shards = new Set([...changed.keys()].map(shardOf).concat(summarised));
+      const buckets = new Set([...changed.keys()].map(bucketOf).concat(summarised));
       const summaries = this.summaries;
-      const writeShard = async (shard: number): Promise<void> => {
-        const folder = path.join(this.dir, shardName(shard));
-        const pairs = [...this.durable[shard]!].map(([key, summary]) => [key, summaries.toJSON(summary)]);
-        await this.writeDocument(path.join(folder, SUMMARIES_FILE), JSON.stringify(pairs));
+      const writeBucket = async (bucket: number): Promise<void> => {
+        const folder = path.join(this.dir, shardName(bucket >> 4));
+        const pairs = [...this.durable[bucket]!].map(([key, summary]) => [key, summaries.toJSON(summary)]);
+        await this.writeDocument(path.join(folder, bucketFile(bucket)), JSON.stringify(pairs));
         touched.add(folder);
       };
-      const pending = [...shards];
+      const pending = [...buckets];
       await Promise.all(
         Array.from({ length: SUMMARY_READERS }, async () => {
-          for (let shard = pending.shift(); shard !== undefined; shard = pending.shift()) await writeShard(shard);
+          for (let bucket = pending.shift(); bucket !== undefined; bucket = pending.shift()) await writeBucket(bucket);
         }),
       );
+      // A shard's marker once its buckets are all written: until then an open summarises it from its documents.
+      const shards = new Set([...buckets].map((bucket) => bucket >> 4));
+      for (const shard of shards) {
+        if (this.summarisedShards.has(shard)) continue;
+        await this.writeDocument(path.join(this.dir, shardName(shard), SHARD_MARKER), '');
+        this.summarisedShards.add(shard);
+      }
     }
     await Promise.all([...touched].map((dir) => this.fs.syncDir(dir)));
     for (const [key, entry] of done) if (this.recent.get(key) === entry) this.recent.delete(key);
@@ -355,9 +376,10 @@ export class DocumentFolder<T, S = never> {
   }
 }
 
-/** A key's shard: the first byte of its SHA-1, as in fileOf(). */
-function shardOf(key: string): number {
-  return createHash('sha1').update(key).digest()[0]!;
+/** A key's summaries bucket: the first 12 bits of its SHA-1 (its shard, as in fileOf(), is the first 8). */
+function bucketOf(key: string): number {
+  const digest = createHash('sha1').update(key).digest();
+  return (digest[0]! << 4) | (digest[1]! >> 4);
 }
 
 const shardName = (shard: number): string => shard.toString(16).padStart(2, '0');
