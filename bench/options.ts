@@ -17,6 +17,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Print user 0's first conversation of each phase, turn by turn. */
   trace: boolean;
+  /** Set: the embedded store benchmark at this many stored conversations (and the fsync cost) instead of the turn phases. */
+  conversations: number | undefined;
 }
 
 const DEFAULTS = { users: 32, seconds: 8, warmup: 2, sizes: [1000, 10000, 100000], seedBudget: 150, timeoutMs: 10_000 };
@@ -51,7 +53,7 @@ function sizes(raw: string | undefined, fallback: number[]): number[] {
 }
 
 export function parseOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
-  const known = ['users', 'seconds', 'warmup', 'sizes', 'seed-budget', 'timeout-ms', 'quick', 'trace', 'rate'];
+  const known = ['users', 'seconds', 'warmup', 'sizes', 'seed-budget', 'timeout-ms', 'quick', 'trace', 'rate', 'conversations'];
   const unknown = argv.filter((a) => a.startsWith('--') && !known.includes(a.slice(2).split('=')[0]!));
   if (unknown.length) throw new Error(`unknown option(s) ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const flag = (name: string): boolean => {
@@ -68,6 +70,10 @@ export function parseOptions(argv: string[] = process.argv.slice(2)): BenchOptio
     warmup: positive('warmup', readArg(argv, 'warmup'), base.warmup, 0),
     sizes: sizes(readArg(argv, 'sizes'), base.sizes),
     rate: readArg(argv, 'rate') === undefined ? undefined : positive('rate', readArg(argv, 'rate'), 0),
+    conversations:
+      readArg(argv, 'conversations') === undefined
+        ? undefined
+        : Math.round(positive('conversations', readArg(argv, 'conversations')?.replace(/_/g, ''), 0, 1)),
     seedBudget: positive('seed-budget', readArg(argv, 'seed-budget'), base.seedBudget),
     timeoutMs: positive('timeout-ms', readArg(argv, 'timeout-ms'), base.timeoutMs),
   };

@@ -4,9 +4,11 @@ import { parseOptions, type BenchOptions } from './options.js';
 import { runPhase, type PhaseResult } from './phase.js';
 import { describePhase, markdownTable, targets, toRow, type Row } from './report.js';
 import { botScript, echoScript, type Tree } from './scripts.js';
+import { runStoreBench } from './store.js';
 
 /**
  * `npm run bench [-- --quick] [--users N] [--seconds S] [--sizes 1000,10000,100000] [--trace]`
+ * `npm run bench -- --conversations 100000`: the embedded store alone at that size, and the fsync cost.
  * Loopback only and bounded in time: every phase stops after warm-up + seconds, seeding after --seed-budget.
  */
 const log = (line: string): void => console.log(line);
@@ -71,6 +73,13 @@ async function runAll(o: BenchOptions, capture: CaptureServer): Promise<{ result
 async function main(): Promise<void> {
   const o = parseOptions();
   const startedAt = Date.now();
+  if (o.conversations !== undefined) {
+    log(`MFA help-desk bot store benchmark: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
+    log(loadLine('before'));
+    await runStoreBench({ conversations: o.conversations, seconds: o.seconds, users: o.users }, log);
+    log(`\n${loadLine('after')}\nTotal ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+    return;
+  }
   header(o).forEach(log);
   const capture = new CaptureServer();
   await capture.start();

@@ -33,6 +33,8 @@ const envSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
   DATA_DIR: z.string().min(1).default('data'),
+  /** off: the embedded store never waits for the disk. Unsafe (power loss can lose acknowledged changes): benchmarks only. */
+  STORE_FSYNC: z.enum(['on', 'off']).default('on'),
   KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
   /** The local Direct Line + Web Chat page; on by default only when no app id is configured. */
   LOCAL_DIRECTLINE: boolean.optional(),
@@ -182,6 +184,8 @@ export interface Config {
   allowedServiceUrls: string[];
   app: { id: string; password: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId: string };
   dataDir: string;
+  /** Whether the embedded store fdatasyncs its journal before acknowledging a change (STORE_FSYNC). */
+  storeFsync: boolean;
   knowledgeDir: string;
   localDirectLine: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -198,7 +202,7 @@ export interface Config {
   handoffUnclaimedMs: number;
   rateLimits: { clientPerMinute: number; conversationPerMinute: number; authFailuresPerMinute: number };
   directLine: { conversationsPerClient: number; maxConversations: number };
-  /** Set: the PostgreSQL store; unset: the embedded lowdb store in dataDir. */
+  /** Set: the PostgreSQL store; unset: the embedded store in dataDir. */
   database: { url: string; poolSize: number; schema: string } | undefined;
   /** Undefined when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: the bot runs on the local path only. */
   openai: OpenAIConfig | undefined;
@@ -239,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     allowedServiceUrls: e.ALLOWED_SERVICE_URLS ?? [],
     app: { id: e.MicrosoftAppId, password: e.MicrosoftAppPassword, type: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId },
     dataDir: path.resolve(root, e.DATA_DIR),
+    storeFsync: e.STORE_FSYNC === 'on',
     knowledgeDir: path.resolve(root, e.KNOWLEDGE_DIR),
     localDirectLine: e.LOCAL_DIRECTLINE ?? e.MicrosoftAppId === '',
     logLevel: e.LOG_LEVEL,

@@ -119,7 +119,23 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     ).toBe(201);
     await user.waitForText('**alice (help desk):** Yes! I have reset your MFA');
 
-    expect((await agent(ALICE, 'POST', `/tickets/${ticketId}/resolve`, { note: 'MFA reset' })).status).toBe(200);
+    // What an agent types is stored redacted, like the user's words; the user still reads it as typed.
+    const secretive = 'Your temporary password is Tr0ub4dor&3, the code is 482193, or call me on +44 20 7946 0958.';
+    const masked = 'Your temporary password is [secret] the code is [code], or call me on [phone].';
+    const sent = await agent(ALICE, 'POST', `/tickets/${ticketId}/messages`, { text: secretive });
+    expect(sent).toMatchObject({ status: 201, json: { message: { from: 'agent', agent: 'alice', text: masked } } });
+    await user.waitForText(`**alice (help desk):** ${secretive}`);
+    const stored = (await agent(ALICE, 'GET', `/tickets/${ticketId}/messages?after=0`)).json.messages as { text: string }[];
+    expect(stored.at(-1)?.text).toBe(masked);
+    expect(JSON.stringify(stored)).not.toMatch(/Tr0ub4dor|482193|7946/);
+    // ...and the admin transcript (logged after the proactive turn) has the same masked text.
+    let logged = '';
+    for (const until = Date.now() + 5000; !logged.includes('call me on [phone]') && Date.now() < until;)
+      logged = await new Promise((r) => setTimeout(r, 20)).then(async () => JSON.stringify(await app.transcripts.get(user.conversationId)));
+    expect(logged).toContain('the code is [code], or call me on [phone]');
+    expect(logged).not.toMatch(/Tr0ub4dor|482193|7946/);
+
+    expect((await agent(ALICE, 'POST', `/tickets/${ticketId}/resolve`, { note: 'MFA reset, code 739214' })).status).toBe(200);
     await user.waitFor((a) => (a.text ?? '').includes('marked your request as resolved'));
     await user.waitFor((a) => Boolean(a.suggestedActions?.actions.some((b) => b.title === '5')));
     await user.say('5');
@@ -127,7 +143,7 @@ describe('escalation and handoff over HTTP, through the local Direct Line', () =
     expect((await agent(ALICE, 'GET', `/tickets/${ticketId}`)).json.ticket).toMatchObject({
       status: 'resolved',
       rating: 5,
-      resolutionNote: 'MFA reset',
+      resolutionNote: 'MFA reset, code [code]',
     });
     expect((await agent(ALICE, 'GET', '/queue')).json.tickets).toEqual([]);
 

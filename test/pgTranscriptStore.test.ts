@@ -137,7 +137,7 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
     expect(got?.conversation).toMatchObject({ messageCount: 40, startedAt: at(0), lastActivityAt: at(39) });
   });
 
-  it('stores text PostgreSQL cannot hold (NUL, lone surrogates) as U+FFFD instead of failing the write', async () => {
+  it('stores text PostgreSQL cannot hold (NUL, lone surrogates) escaped, returns it as given, and finds it by its words', async () => {
     const store = PgTranscriptStore.open(main);
     const id = 'nul\u0000id';
     await store.log(
@@ -145,13 +145,14 @@ describe.skipIf(SKIP_PG)('PgTranscriptStore beyond the contract', () => {
       { at: at(0), role: 'user', type: 'message', text: 'bad\u0000byte and \ud800 half', buttons: ['x\udc00'] },
     );
     const got = await store.get(id, new Date(T0));
-    expect(got?.entries[0]).toMatchObject({ text: 'bad\uFFFDbyte and \uFFFD half', buttons: ['x\uFFFD'] });
-    expect(got?.conversation).toMatchObject({
-      conversationId: 'nul\uFFFDid',
-      userName: 'Eve\uFFFD',
-      preview: 'bad\uFFFDbyte and \uFFFD half',
-    });
+    expect(got?.entries[0]).toMatchObject({ text: 'bad\u0000byte and \ud800 half', buttons: ['x\udc00'] });
+    expect(got?.conversation).toMatchObject({ conversationId: id, userName: 'Eve\u0000', preview: 'bad\u0000byte and \ud800 half' });
     expect((await store.search({ text: 'bad half' }, ALL, new Date(T0))).total).toBe(1);
+    // In the table itself: the escapes (U+FDD0 and the code unit in hex), which no other string shares.
+    const raw = await main.query<{ preview: string }>(
+      `SELECT preview::bytea::text AS preview FROM ${main.table('transcript_conversations')}`,
+    );
+    expect(raw.rows[0]?.preview).toContain(Buffer.from('\uFDD00000', 'utf8').toString('hex'));
   });
 
   it('a conversation stops gaining search terms at the cap; its transcript stays complete; long words match by their start', async () => {

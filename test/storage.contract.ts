@@ -115,6 +115,25 @@ export function storageContract(name: string, factory: StorageFactory): void {
       expect(keys.map((k) => Object.hasOwn(got, k) && got[k]!.i)).toEqual(keys.map((_k, i) => i));
     });
 
+    it('text comes back exactly as written: NUL, lone surrogates and U+FDD0 in keys, values and property names', async () => {
+      const storage = await factory.open();
+      const odd = 'nul\u0000 half\ud800 other\udc00 nonchar\uFDD0 esc\uFDD00000 \uFFFD';
+      const keys = [`webchat/conversations/${odd}/`, 'webchat/conversations/nul\uFFFD /', 'webchat/conversations/nul /'];
+      const state = { text: odd, list: [odd, '\u0000'], [odd]: { nested: odd } };
+      for (const [i, key] of keys.entries()) await storage.write({ [key]: { ...state, i } });
+      const check = async (s: Storage): Promise<void> => {
+        const got = await s.read(keys);
+        // distinct keys stay distinct: none collapses into another
+        expect(keys.map((k) => got[k]?.i)).toEqual([0, 1, 2]);
+        const { eTag: _eTag, ...rest } = got[keys[0]!]!;
+        expect(rest).toEqual({ ...state, i: 0 });
+      };
+      await check(storage);
+      if (factory.reopen) await check(await factory.reopen(storage));
+      await storage.delete([keys[0]!]);
+      expect(Object.keys(await storage.read(keys))).toEqual(keys.slice(1));
+    });
+
     it.runIf(factory.reopen !== undefined)(
       'persists: a reopened storage has the items and eTags, and still refuses a stale eTag',
       async () => {

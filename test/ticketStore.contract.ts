@@ -186,6 +186,31 @@ export function ticketStoreContract(name: string, factory: TicketStoreFactory): 
       expect(messages.map((m) => m.text).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
     });
 
+    it('text comes back exactly as given: NUL, lone surrogates and U+FDD0 in ids, fields, messages and property names', async () => {
+      const store = await factory.open();
+      const odd = 'nul\u0000 half\ud800 other\udc00 nonchar\uFDD0 esc\uFDD00000 \uFFFD';
+      const conversation = ticket().conversation;
+      const t = ticket({
+        id: `MFA-${odd}`,
+        conversation: { ...conversation, conversationId: `conv ${odd}` },
+        fields: { userId: odd, errorMessage: odd },
+        extras: { [odd]: odd },
+        userName: odd,
+        messages: [{ seq: 1, from: 'user', text: odd, at: '2026-11-22T10:01:00.000Z' }],
+      });
+      const plain = ticket({ id: 'MFA-nul\uFFFD half\uFFFD', conversation: { ...conversation, conversationId: 'conv nul\uFFFD' } });
+      await store.create(t);
+      await store.create(plain);
+      expect(await store.get(t.id)).toEqual(t);
+      expect(await store.get(plain.id)).toEqual(plain);
+      expect((await store.findOpenByConversation(`conv ${odd}`))?.id).toBe(t.id);
+      const updated = await store.update(t.id, (x) => ({ ...x, messages: [...x.messages, { ...x.messages[0]!, seq: 2 }] }));
+      expect(updated?.messages.map((m) => m.text)).toEqual([odd, odd]);
+      const again = factory.reopen ? await factory.reopen(store) : store;
+      expect(await again.get(t.id)).toEqual(updated);
+      expect(ids(await again.listOpen())).toEqual([t.id, plain.id]);
+    });
+
     it.runIf(factory.reopen !== undefined)(
       'persists: a reopened store has every ticket, open or not, and goes on updating them',
       async () => {

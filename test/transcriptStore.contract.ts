@@ -313,6 +313,38 @@ export function transcriptStoreContract(
       expect((await store.get('ghost', date(2)))?.conversation).toMatchObject({ outcome: 'in-progress', ...walk });
     });
 
+    it('text comes back exactly as given: NUL, lone surrogates and U+FDD0 in ids, names, entries, walks and branches', async () => {
+      const store = await open();
+      const odd = 'nul\u0000 half\ud800 other\udc00 nonchar\uFDD0 esc\uFDD00000 \uFFFD';
+      const id = `conv ${odd}`;
+      const who = { conversationId: id, channelId: `chan ${odd}`, userId: `user ${odd}`, userName: odd };
+      const entry = { at: at(0), role: 'user' as const, type: 'message', name: odd, text: `help ${odd}`, buttons: [odd], card: odd };
+      await store.log(who, entry);
+      await store.log(info('conv nul\uFFFD half\uFFFD other\uFFFD nonchar\uFDD0 esc\uFDD00000 \uFFFD'), user(1, 'look-alike'));
+      const walk = { ...session(id, 1, { branch: `branch ${odd}`, nodes: [odd], outcome: 'escalated', ticketId: `MFA-${odd}` }), ...who };
+      delete (walk as { userName?: string }).userName;
+      await store.record(walk);
+      await store.rateTicket(id, `MFA-${odd}`, 4);
+      await store.progress(who, { branch: odd, path: path(odd) }, at(3));
+      const check = async (s: TranscriptStore): Promise<void> => {
+        const got = await s.get(id, date(4));
+        expect(got?.entries).toEqual([{ ...entry, seq: 1 }]);
+        expect(got?.conversation).toMatchObject({ ...who, preview: `help ${odd}`, branch: odd, path: path(odd) });
+        expect(got?.conversation.sessions).toEqual([{ ...walk, rating: 4 }]);
+        expect(await s.list({ conversationId: id })).toEqual([{ ...walk, rating: 4 }]);
+        expect(await s.has(id)).toBe(true);
+        expect(ids(await s.search({ branch: odd }, ALL, date(4)))).toEqual([id]);
+        expect(ids(await s.search({ text: 'help' }, ALL, date(4)))).toEqual([id]);
+        expect((await s.analytics({}, date(4))).map((b) => b.branch)).toContain(`branch ${odd}`);
+      };
+      await check(store);
+      if (reopen) await check(await reopen(store));
+      expect(await store.delete(id)).toBe(true);
+      expect((await store.search({}, ALL, date(4))).items.map((c) => c.userId)).toEqual([
+        'conv nul\uFFFD half\uFFFD other\uFFFD nonchar\uFDD0 esc\uFDD00000 \uFFFD@contoso.com',
+      ]);
+    });
+
     describe('on the seeded set', () => {
       let store: TranscriptStore;
       beforeEach(async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeFileSystem, type StoreFileSystem } from '../src/stores/embedded/fileSystem.js';
 import { EmbeddedTranscriptStore } from '../src/stores/embedded/transcriptStore.js';
 import type { TranscriptStore } from '../src/transcripts/types.js';
 import { filesUnder } from './helpers/files.js';
@@ -48,7 +49,7 @@ describe('EmbeddedTranscriptStore on disk', () => {
     // Reopened (as after a crash), the journal goes into the documents: exactly one file per conversation.
     await EmbeddedTranscriptStore.open(folder);
     const docs = filesUnder(folder)
-      .filter((f) => !f.includes(`${path.sep}journal${path.sep}`))
+      .filter((f) => !f.includes(`${path.sep}journal${path.sep}`) && f.endsWith('.json'))
       .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { key: string; value: Record<string, any> });
     expect(docs.map((d) => d.key).sort()).toEqual(['disk', 'other']);
     const onDisk = docs.find((d) => d.key === 'disk')!.value;
@@ -100,6 +101,90 @@ describe('EmbeddedTranscriptStore on disk', () => {
     ]);
     expect((await again.get('__proto__'))?.entries).toHaveLength(1);
     expect(await again.delete('__proto__')).toBe(true);
+  });
+
+  it('opens from its summaries, never every document; a folder without them (an older version) is summarised once', async () => {
+    const file = freshFile();
+    const reads: string[] = [];
+    const counting: StoreFileSystem = {
+      ...nodeFileSystem,
+      readFile: (f) => {
+        reads.push(path.basename(f));
+        return nodeFileSystem.readFile(f);
+      },
+    };
+    const documentReads = (): number => reads.filter((f) => f.endsWith('.json')).length;
+    const first = await EmbeddedTranscriptStore.open(file);
+    for (let i = 0; i < 30; i += 1)
+      await first.log(
+        { ...who, conversationId: `c${i}` },
+        { at, role: 'user', type: 'message', text: i === 17 ? 'zebra crossing' : `word${i}` },
+      );
+    await first.close();
+    // As a version without summaries left it: documents only.
+    await EmbeddedTranscriptStore.open(file).then((s) => s.close()); // replays the journal into the documents
+    for (const f of filesUnder(file).filter((f) => path.basename(f).startsWith('summaries'))) fs.rmSync(f);
+    const upgraded = await EmbeddedTranscriptStore.open(file, { fs: counting });
+    expect(documentReads()).toBe(30);
+    expect((await upgraded.search({ text: 'zebra' }, { offset: 0, limit: 10 })).items.map((c) => c.conversationId)).toEqual(['c17']);
+    await upgraded.close();
+    reads.length = 0;
+    const again = await EmbeddedTranscriptStore.open(file, { fs: counting });
+    expect(documentReads()).toBe(0);
+    expect(reads.filter((f) => f.startsWith('summaries.')).length).toBeGreaterThan(0);
+    const found = await again.search({ text: 'word2' }, { offset: 0, limit: 50 });
+    expect(found.items.map((c) => c.conversationId).sort()).toEqual([
+      'c2',
+      'c20',
+      'c21',
+      'c22',
+      'c23',
+      'c24',
+      'c25',
+      'c26',
+      'c27',
+      'c28',
+      'c29',
+    ]);
+    expect(found.items[0]).toMatchObject({ messageCount: 1, userId: who.userId });
+    expect(documentReads()).toBe(0); // lists and search come from memory
+    expect((await again.get('c5'))?.entries.map((e) => e.text)).toEqual(['word5']);
+    expect(documentReads()).toBe(1); // the transcript itself is read on demand
+    await again.close();
+  });
+
+  it('a word searched before is found in conversations that bring new words later', async () => {
+    const store = await EmbeddedTranscriptStore.open(freshFile());
+    const find = async (text: string) => (await store.search({ text }, { offset: 0, limit: 10 })).items.map((c) => c.conversationId);
+    await store.log(who, { at, role: 'user', type: 'message', text: 'hello there' });
+    expect(await find('zeta')).toEqual([]);
+    expect(await find('thermometer')).toEqual([]);
+    await store.log({ ...who, conversationId: 'later' }, { at, role: 'user', type: 'message', text: 'zetamax thermometre' });
+    expect(await find('zeta')).toEqual(['later']);
+    expect(await find('thermometer')).toEqual(['later']); // one edit away, 11 letters: fuzzy
+    expect(await find('hello zeta')).toEqual([]);
+  });
+
+  it('finds any word of a conversation with thousands of words, however far apart their ids (packed word ids)', async () => {
+    const file = freshFile();
+    let store = await EmbeddedTranscriptStore.open(file);
+    const find = async (text: string) => (await store.search({ text }, { offset: 0, limit: 10 })).items.map((c) => c.conversationId);
+    const words = (from: number, to: number): string =>
+      Array.from({ length: to - from }, (_, i) => `w${(from + i).toString(36)}q`).join(' ');
+    // 'many' gets ids 0..4999, 'few' a handful far after them, 'other' shares only the last ones.
+    await store.log({ ...who, conversationId: 'many' }, { at, role: 'user', type: 'message', text: words(0, 5000) });
+    await store.log({ ...who, conversationId: 'few' }, { at, role: 'user', type: 'message', text: `early ${words(4998, 5000)} rarest` });
+    await store.log({ ...who, conversationId: 'other' }, { at, role: 'user', type: 'message', text: 'rarest' });
+    expect(await find(`w${(0).toString(36)}q`)).toEqual(['many']);
+    expect(await find(`w${(2500).toString(36)}q`)).toEqual(['many']);
+    expect((await find(`w${(4999).toString(36)}q`)).sort()).toEqual(['few', 'many']);
+    expect((await find('rarest')).sort()).toEqual(['few', 'other']);
+    expect(await find('early rarest')).toEqual(['few']);
+    expect(await find('missingword')).toEqual([]);
+    await store.close(); // reopened: the words come back from the journal (and summaries) as the same ids' words
+    store = await EmbeddedTranscriptStore.open(file);
+    expect((await find(`w${(4999).toString(36)}q`)).sort()).toEqual(['few', 'many']);
+    expect(await find('early rarest')).toEqual(['few']);
   });
 
   it('rejects an entry whose timestamp does not parse, without storing it', async () => {

@@ -194,11 +194,14 @@ export class HandoffService {
   /**
    * Stores the agent's message and sends it to the user. When the user's channel refuses it, the message is
    * marked undelivered (the agent's API says so) and the bot hands it over on the user's next turn.
+   * The user gets the agent's words as typed (a number to call is the point of the message); the stored copy,
+   * which the agent API, exports and every later reader see, is redacted like the user's own messages. So a
+   * message handed over late is the redacted copy: the agent, told it was not delivered, resends what matters.
    */
   async agentMessage(id: string, agent: string, text: string): Promise<TicketMessage | undefined> {
     const ticket = await this.change(id, (t) => {
       this.mustBeAssignee(t, agent);
-      return this.withMessage(t, { from: 'agent', agent, text });
+      return this.withMessage(t, { from: 'agent', agent, text: redact(text) });
     });
     const message = ticket?.messages.at(-1);
     if (!ticket || !message) return undefined;
@@ -228,7 +231,8 @@ export class HandoffService {
   async resolve(id: string, agent: string, note?: string): Promise<Ticket | undefined> {
     const ticket = await this.change(id, (t) => {
       this.mustBeAssignee(t, agent);
-      return { ...t, status: 'resolved', closedAt: this.now(), resolutionNote: note };
+      // The note is free text too: stored redacted.
+      return { ...t, status: 'resolved', closedAt: this.now(), resolutionNote: note === undefined ? undefined : redact(note) };
     });
     if (ticket?.userWaiting) await this.signal(ticket, { name: 'handoff.resolved', value: { ticketId: id, agent } });
     return ticket;

@@ -48,7 +48,10 @@ export interface Stores {
 }
 
 /** PostgreSQL when DATABASE_URL is set (schema migrated at open), otherwise the embedded store in DATA_DIR. */
-export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, logger: Logger): Promise<Stores> {
+export async function openStores(
+  config: Pick<Config, 'database' | 'dataDir'> & Partial<Pick<Config, 'storeFsync'>>,
+  logger: Logger,
+): Promise<Stores> {
   if (config.database) {
     const db = await PgDatabase.open({ ...config.database, logger });
     const turnLock = new PgTurnLock({ ...config.database, logger });
@@ -74,10 +77,13 @@ export async function openStores(config: Pick<Config, 'database' | 'dataDir'>, l
       },
     };
   }
+  const folder = { sync: config.storeFsync ?? true };
+  if (!folder.sync)
+    logger.warn('STORE_FSYNC=off: the embedded store does not wait for the disk; a power loss can lose acknowledged changes');
   const [storage, transcripts, tickets] = await Promise.all([
-    EmbeddedStateStorage.open(path.join(config.dataDir, 'state')),
-    EmbeddedTranscriptStore.open(path.join(config.dataDir, 'transcripts')),
-    EmbeddedTicketStore.open(path.join(config.dataDir, 'tickets')),
+    EmbeddedStateStorage.open(path.join(config.dataDir, 'state'), folder),
+    EmbeddedTranscriptStore.open(path.join(config.dataDir, 'transcripts'), folder),
+    EmbeddedTicketStore.open(path.join(config.dataDir, 'tickets'), folder),
   ]);
   return {
     kind: 'embedded',

@@ -8,9 +8,12 @@ type Line<T> = { key: string; value: T } | { key: string; deleted: true };
  * very end of a file can be cut short (a crash of the machine in mid-write): that line is ignored, since its
  * write never completed and nobody was told it had. A bad line anywhere else is damage the operator must see.
  */
-export async function readJournal<T>(file: string): Promise<Map<string, { value?: T; deleted?: true }>> {
+export async function readJournal<T>(
+  file: string,
+  read: (file: string) => Promise<string> = (f) => readFile(f, 'utf8'),
+): Promise<Map<string, { value?: T; deleted?: true }>> {
   const changes = new Map<string, { value?: T; deleted?: true }>();
-  const lines = (await readFile(file, 'utf8')).split('\n');
+  const lines = (await read(file)).split('\n');
   const last = lines.length - 1;
   lines.forEach((text, i) => {
     if (text === '') return;

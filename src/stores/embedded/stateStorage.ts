@@ -2,13 +2,13 @@ import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 
 /** Bot Framework's storage interface, named for what it holds here: conversation state. */
 export type StateStorage = Storage;
-import { DocumentFolder } from './documentFolder.js';
+import { DocumentFolder, type DocumentFolderOptions } from './documentFolder.js';
 
 /** Recently used state documents kept in memory, so a turn reads its conversation without touching disk. */
 const CACHE_LIMIT = 10_000;
 
 /**
- * Bot Framework `Storage` (ConversationState, UserState) on the embedded store: one lowdb-written JSON
+ * Bot Framework `Storage` (ConversationState, UserState) on the embedded store: one JSON
  * document per state key, so a turn's write costs the same however many conversations are stored. eTags
  * follow MemoryStorage: "*" or none overwrites, a stale one is refused (turns of one conversation are also
  * serialised by middleware, so in one process that only guards against bugs; across processes it matters).
@@ -20,8 +20,8 @@ export class EmbeddedStateStorage implements Storage {
 
   private constructor(private readonly docs: DocumentFolder<StoreItem>) {}
 
-  static async open(dir: string): Promise<EmbeddedStateStorage> {
-    return new EmbeddedStateStorage(await DocumentFolder.open<StoreItem>(dir));
+  static async open(dir: string, options: DocumentFolderOptions = {}): Promise<EmbeddedStateStorage> {
+    return new EmbeddedStateStorage(await DocumentFolder.open<StoreItem>(dir, options));
   }
 
   async read(keys: string[]): Promise<StoreItems> {

@@ -2,6 +2,7 @@ import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg
 import type { Logger } from '../../logger.js';
 import { SCHEMA_NAME } from '../../config.js';
 import { migrate } from './migrations.js';
+import { storeTypes } from './text.js';
 import { inTransaction } from './transaction.js';
 
 export { SCHEMA_NAME };
@@ -63,6 +64,8 @@ export class PgDatabase implements Queryable {
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       application_name: 'mfa-helpdesk-bot',
+      // Text and jsonb come back as they were given, NUL included (see text.ts).
+      types: storeTypes,
     });
     // An idle connection dropped by the server (restart, failover) is reported here; unhandled it would crash
     // the process. The pool replaces it on the next query.

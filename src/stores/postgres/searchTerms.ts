@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { pgText } from './text.js';
+import { searchableText } from './text.js';
 
 /**
  * The words a transcript is found by, cut exactly as the embedded store's MiniSearch index cuts them (its own
@@ -24,7 +24,7 @@ export function termsOf(...texts: (string | undefined)[]): string[] {
     if (!text) continue;
     for (const token of tokenize(text)) {
       const term = processTerm(token);
-      if (term) terms.add(pgText(term.slice(0, MAX_TERM_LENGTH)));
+      if (term) terms.add(searchableText(term.slice(0, MAX_TERM_LENGTH)));
     }
   }
   return [...terms];

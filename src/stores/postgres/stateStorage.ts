@@ -23,7 +23,7 @@ export class PgStateStorage implements Storage {
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const found = Object.create(null) as StoreItems; // a key is any string, "__proto__" included
     for (const key of keys) {
-      const row = byKey.get(pgText(key));
+      const row = byKey.get(key); // keys come back decoded (text.ts)
       if (row) found[key] = { ...row.doc, eTag: row.etag };
     }
     return found;

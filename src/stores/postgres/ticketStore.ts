@@ -1,6 +1,6 @@
 import type { Ticket } from '../../tickets/ticket.js';
 import type { PgDatabase } from './database.js';
-import { pgText, toJsonb } from './text.js';
+import { fromJsonb, pgText, toJsonb } from './text.js';
 import type { TicketStore } from '../../handoff/ticketStore.js';
 
 const OPEN = `status IN ('queued', 'assigned')`;
@@ -73,7 +73,7 @@ export class PgTicketStore implements TicketStore {
         [pgText(id), json, next.status, next.userWaiting, pgText(next.conversation.conversationId)],
       );
       // What get() will return from now on, not the mutator's object (which it may still hold and change).
-      return JSON.parse(json) as Ticket;
+      return fromJsonb(json) as Ticket;
     });
   }
 }

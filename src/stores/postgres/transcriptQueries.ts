@@ -2,6 +2,7 @@ import type { SessionOutcome } from '../../tree/types.js';
 import { OTHER_BRANCH } from '../../transcripts/analytics.js';
 import type { ConversationRecord, UnfinishedWalk } from '../../transcripts/records.js';
 import { prefixQuery } from './searchTerms.js';
+import { pgText } from './text.js';
 import type { BranchStats, ConversationFilter } from '../../transcripts/types.js';
 
 /**
@@ -78,7 +79,7 @@ export function whereOf(filter: ConversationFilter, now: Date, abandonAfterMs: n
   if (filter.from) clauses.push(`last_activity_ms >= ${param(filter.from.getTime(), 'double precision')}`);
   if (filter.to) clauses.push(`last_activity_ms < ${param(filter.to.getTime(), 'double precision')}`);
   if (filter.outcome !== undefined) clauses.push(`${outcomeSql(cutoff())} = ${param(filter.outcome, 'text')}`);
-  if (filter.branch !== undefined) clauses.push(`branch = ${param(filter.branch, 'text')}`);
+  if (filter.branch !== undefined) clauses.push(`branch = ${param(pgText(filter.branch), 'text')}`);
   if (filter.rating !== undefined) clauses.push(`rating = ${param(filter.rating, 'double precision')}`);
   if (filter.text !== undefined && filter.text.trim() !== '') {
     const query = prefixQuery(filter.text);

@@ -122,7 +122,7 @@ export class PgTranscriptStore implements TranscriptStore {
          FROM (SELECT max(ord) - 1 AS idx FROM ${this.conversations} c, jsonb_array_elements(c.sessions) WITH ORDINALITY AS e(elem, ord)
                WHERE c.conversation_id = $1 AND elem ->> 'ticketId' = $2) AS found
         WHERE conversation_id = $1 AND found.idx IS NOT NULL`,
-      [conversationId, ticketId, rating],
+      [pgText(conversationId), pgText(ticketId), rating],
     );
   }
 
