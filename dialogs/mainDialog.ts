@@ -98,7 +98,8 @@ export class MainDialog extends ComponentDialog {
       await inner.context.sendActivity(renderOutput({ kind: 'prompt', text, choices }, inner.context.activity.channelId));
       return inner.endDialog();
     }
-    if (routing.vague) return this.walk(inner, { intro: this.services.ui.vagueIntro, spotted });
+    // Vague with a hint of its kind ("reset my mfa") falls through to the guesses below.
+    if (routing.vague && !routing.candidates.length) return this.walk(inner, { intro: this.services.ui.vagueIntro, spotted });
     if (routing.question) {
       const reply = answerReply(await assistant.answer(text, ctx));
       const more = "If that doesn't settle it, pick a topic below or type **talk to a person** to ask the help desk.";

@@ -77,7 +77,9 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
       const reply = answerReply(await assistant.answer(text, ctx));
       if (reply) return this.apply(dc, walker.reprompt(state), reply);
     }
-    if (state.node === walker.rootId && routing.vague) return this.apply(dc, walker.reprompt(state), ui.vagueIntro);
+    if (state.node === walker.rootId && routing.vague && !routing.candidates.length) {
+      return this.apply(dc, walker.reprompt(state), ui.vagueIntro);
+    }
     if (state.node === walker.rootId && routing.candidates.length) {
       return this.apply(
         dc,

@@ -72,6 +72,21 @@ describe('asking what fits the step', () => {
 });
 
 describe('offering a person after a few failed steps', () => {
+  it('at the offer, "No, still stuck" clicked again means a person, and "yes" means keep going', async () => {
+    for (const [answer, expected] of [
+      [NO, tree.index.escalation.intro],
+      ['yes', 'Did both the call and the text come through?'],
+    ] as const) {
+      const h = await createHarness();
+      await h.say('My code, text or call never arrives');
+      for (let i = 0; i < 2; i += 1) await h.say(NO);
+      expect(buttonsOf((await h.say(NO)).at(-1))).toEqual([KEEP, PERSON]);
+      const replies = await h.say(answer);
+      expect(textsOf(replies)).toContain(expected);
+      expect(textsOf(replies)).not.toContain(ui.notUnderstood);
+    }
+  });
+
   it('no-code branch: after three steps that did not help, offers "keep trying" or a person', async () => {
     const h = await createHarness();
     await h.say('My code, text or call never arrives');

@@ -5,20 +5,13 @@ import { ui } from '../src/tree/messages.js';
 import { TICKET_FIELDS } from '../src/tickets/fields.js';
 import { buildSummary } from '../src/tickets/summary.js';
 import { buttonsOf, CORRELATION, createHarness, fileTicket, realKnowledge, textsOf } from './helpers/botHarness.js';
+import { clickFor, handoverButtons } from './helpers/pathClicks.js';
 
 const tree = realKnowledge();
 const paths = allPaths(tree);
 const [YES, NO] = ui.fixedChoices.map((c) => c.label) as [string, string];
 
-const HANDOVER = [tree.index.handover.keepTryingLabel, tree.index.handover.personLabel];
-
-/** The label a user clicks to follow an edge (a step's own check question answers it with its own words). */
-function clickFor(via: string, node: TreeNode): string {
-  if (node.type === 'step' && node.check && (via === 'fixed' || via === 'not fixed')) {
-    return node.check.choices.find((c) => c.then === (via === 'fixed' ? 'fixed' : 'next'))!.label;
-  }
-  return via === 'fixed' ? YES : via === 'not fixed' ? NO : via;
-}
+const HANDOVER = handoverButtons(tree);
 
 /** What the path records for a hop: the edge's answer, or the check answer the user clicked. */
 function recordedFor(hop: { node: string; via?: string }): string | undefined {

@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError, loadKnowledge } from '../src/knowledge/loader.js';
@@ -58,14 +58,30 @@ describe('routing you can trust', () => {
     expect(textsOf(replies)).not.toContain(text('not-prompted'));
   });
 
-  it('"reset my mfa please" asks which problem instead of sending the user to a password reset', async () => {
+  it('"reset my mfa please" offers the branches that end in an admin reset, not a password reset or the whole menu', async () => {
     const h = await createHarness();
     const replies = await h.say('reset my mfa please');
     expect(textsOf(replies)).not.toContain(text('forgot-password'));
-    expect(textsOf(replies)).toContain(ui.vagueIntro);
-    expect(buttonsOf(replies.at(-1))).toEqual(menuLabels);
+    expect(textsOf(replies)).toContain(ui.guessPrompt);
+    expect(buttonsOf(replies.at(-1))).toEqual([node('changed-number').title, node('lost-phone').title, ui.showMenuLabel]);
     // From there, the changed-number branch leads to the admin reset.
-    expect(textsOf(await h.say('I have a new phone or a new number'))).toContain(text('changed-number'));
+    expect(textsOf(await h.say(node('changed-number').title))).toContain(text('changed-number'));
+  });
+
+  it('"reset my mfa" at the menu offers the same guesses', async () => {
+    const h = await createHarness();
+    await h.join();
+    const replies = await h.say('can you reset my mfa');
+    expect(buttonsOf(replies.at(-1))).toEqual([node('changed-number').title, node('lost-phone').title, ui.showMenuLabel]);
+  });
+
+  it('a vague hint naming a node that does not exist is refused at start-up, naming the file and the hint', () => {
+    const dir = tempDir();
+    cpSync(path.join(projectRoot(), 'knowledge'), dir, { recursive: true });
+    const index = path.join(dir, 'index.yaml');
+    writeFileSync(index, `${readFileSync(index, 'utf8')}\n  - words: [unlock]\n    guesses: [no-such-node]\n`);
+    expect(() => loadKnowledge(dir)).toThrow(KnowledgeError);
+    expect(() => loadKnowledge(dir)).toThrow(/index\.yaml: vagueHints\[1\] \(unlock\) guesses node "no-such-node"/);
   });
 });
 
@@ -244,8 +260,10 @@ describe('languages', () => {
     expect(replies[0]!.text).toContain(english('Spanish'));
     expect(textsOf(replies)).not.toContain(ui.notUnderstood);
     expect(buttonsOf(replies[0])).toEqual([ui.personLabel, ui.showMenu]);
+    // Nothing tried yet: the neutral hand-over line (issue 15), then the ticket.
     const person = await h.say(ui.personLabel);
-    expect(textsOf(person)).toContain(text('escalate-help-desk'));
+    expect(textsOf(person)).toContain("Sure, let's get a person on it.");
+    expect(textsOf(person)).toContain(tree.index.escalation.intro);
   });
 
   it('"Ich habe mein Handy verloren" at the menu: German, then the menu buttons after the person', async () => {

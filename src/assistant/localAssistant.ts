@@ -16,7 +16,9 @@ export class LocalAssistant implements Assistant {
     const c = await this.recognizer.classify(text);
     if (c.language)
       return { node: null, confident: false, candidates: [], question: false, fields: {}, language: c.language, via: 'local' };
-    if (c.vague) return { node: null, confident: false, candidates: [], question: false, fields: {}, vague: true, via: 'local' };
+    // A vague message is asked about: with the menu, or with the branches its kind of request points to.
+    if (c.vague)
+      return { node: null, confident: false, candidates: c.hinted ?? [], question: false, fields: {}, vague: true, via: 'local' };
     return {
       node: c.intent,
       confident: c.intent !== null && c.confidence >= this.threshold,

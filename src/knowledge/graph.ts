@@ -43,6 +43,11 @@ function checkIndexRefs({ index, nodes }: GraphInput, indexFile: string): string
     ['defaults.resolved', index.defaults.resolved, 'resolved'],
     ['defaults.escalate', index.defaults.escalate, 'escalate'],
   ];
+  index.vagueHints.forEach((hint, i) => {
+    for (const id of hint.guesses) {
+      if (!nodes.has(id)) problems.push(`${indexFile}: vagueHints[${i}] (${hint.words.join(' ')}) guesses node "${id}", which does not exist`);
+    }
+  });
   for (const [field, id, type] of want) {
     const node = nodes.get(id);
     if (!node) problems.push(`${indexFile}: ${field} names node "${id}", which does not exist`);

@@ -149,6 +149,18 @@ export const indexSchema = z.object({
    */
   vague: z.array(text).default([]),
   /**
+   * A vague message that still names the kind of request ("reset my mfa please": a reset, of what is not
+   * said): when every word of a hint is in it, these branches are offered as guesses instead of the whole menu.
+   */
+  vagueHints: z
+    .array(
+      z.object({
+        words: z.array(text).min(1, 'a hint needs at least one word'),
+        guesses: z.array(text).min(1, 'a hint offers at least one branch').max(3, 'at most three guesses fit on the buttons'),
+      }),
+    )
+    .default([]),
+  /**
    * Our guides are in English only. For a message in another language the bot says so in English, after one
    * line in that language when there is one here (ISO 639-1 code -> the line).
    */

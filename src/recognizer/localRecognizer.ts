@@ -41,6 +41,7 @@ export class LocalRecognizer implements IntentRecognizer {
   private readonly nodeOfDoc = new Map<number, string>();
   private readonly synonyms: Map<string, string>;
   private readonly vague: Set<string>;
+  private readonly vagueHints: { words: string[]; guesses: string[] }[];
   private readonly model: TermModel;
   private readonly vocabulary: Set<string>;
   /** Nodes whose tickets are urgent (`priority: urgent`), and the nodes under them. */
@@ -51,6 +52,7 @@ export class LocalRecognizer implements IntentRecognizer {
   constructor(tree: KnowledgeTree) {
     this.synonyms = new Map(Object.entries(tree.index.synonyms).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
     this.vague = new Set(tree.index.vague.flatMap((w) => this.words(w)));
+    this.vagueHints = tree.index.vagueHints.map((h) => ({ words: h.words.flatMap((w) => this.words(w)), guesses: h.guesses }));
     this.index = new MiniSearch<Doc>({
       fields: ['text'],
       storeFields: ['node'],
@@ -98,6 +100,12 @@ export class LocalRecognizer implements IntentRecognizer {
     return this.classifySync(text);
   }
 
+  /** The first hint whose words are all in a vague message: what kind of request it is, if not which problem. */
+  private hintFor(queryTerms: Set<string>): { hinted?: string[] } {
+    const hint = this.vagueHints.find((h) => h.words.length > 0 && h.words.every((w) => queryTerms.has(w)));
+    return hint ? { hinted: hint.guesses } : {};
+  }
+
   classifySync(message: string): Classification {
     // A problem is told in a sentence or two; the rest of a long paste (a details block) is for the ticket.
     const text = message.slice(0, MAX_CHARS);
@@ -139,7 +147,7 @@ export class LocalRecognizer implements IntentRecognizer {
       intent: first[0],
       confidence: alternatives[0]!.confidence,
       alternatives: alternatives.slice(1),
-      ...(vague ? { vague: true } : {}),
+      ...(vague ? { vague: true, ...this.hintFor(queryTerms) } : {}),
     };
   }
 

@@ -5,6 +5,8 @@ export interface Classification {
   alternatives: { intent: string; confidence: number }[];
   /** The message only says something is wrong ("I'm locked out", "mfa not working"): ask which problem it is. */
   vague?: boolean;
+  /** For a vague message that names a kind of request: the branches to offer as guesses (from `vagueHints`). */
+  hinted?: string[];
   /** The message is not in English (the only language our content is written in): say so, offer a person. */
   language?: { code: string; name: string };
 }

@@ -224,8 +224,17 @@ export class TreeWalker {
   private handoverChoices(): ChoiceOption[] {
     const { keepTryingLabel, personLabel } = this.tree.index.handover;
     return [
-      { value: KEEP_TRYING, label: keepTryingLabel, synonyms: ['keep going', 'continue', 'carry on', 'go on', 'next'] },
-      { value: ASK_PERSON, label: personLabel, synonyms: ['person', 'human', 'help desk', 'agent'] },
+      // "Keep going?" answered yes, or "No, still stuck" clicked again out of habit: both say what they want.
+      {
+        value: KEEP_TRYING,
+        label: keepTryingLabel,
+        synonyms: ['keep going', 'continue', 'carry on', 'go on', 'next', 'yes', 'yes please'],
+      },
+      {
+        value: ASK_PERSON,
+        label: personLabel,
+        synonyms: ['person', 'human', 'help desk', 'agent', 'no', 'still stuck', 'no, still stuck'],
+      },
     ];
   }
 
