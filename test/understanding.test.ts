@@ -29,6 +29,14 @@ describe('routing you can trust', () => {
     },
   );
 
+  it('"im locked out!!! need to get in for a meeting in 5 min": the urgency and the meeting do not make it a branch', async () => {
+    const h = await createHarness();
+    const replies = await h.say('im locked out!!! need to get in for a meeting in 5 min');
+    expect(textsOf(replies)).toContain(ui.vagueIntro);
+    expect(buttonsOf(replies.at(-1))).toEqual(menuLabels);
+    expect(textsOf(replies)).not.toContain(text('personal-account'));
+  });
+
   it('"my account is locked" at the menu asks again which problem instead of jumping', async () => {
     const h = await createHarness();
     await h.join();

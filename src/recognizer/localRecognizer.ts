@@ -114,7 +114,10 @@ export class LocalRecognizer implements IntentRecognizer {
     const queryTerms = new Set(this.words(text));
     if (queryTerms.size === 0) return { intent: null, confidence: 0, alternatives: [] };
     // Only words that say something is wrong, not what: never confident, so the bot asks.
-    const vague = [...queryTerms].every((t) => this.vague.has(t));
+    // Words no example uses ("meeting", "5", "min") say nothing about which problem: "I'm locked out, need to get
+    // in for a meeting" is as vague as "I'm locked out".
+    const telling = [...queryTerms].filter((t) => this.vague.has(t) || this.vocabulary.has(t));
+    const vague = telling.length > 0 && telling.every((t) => this.vague.has(t));
     // Each term once: a word said twice is no more evidence, and a long repeat would be searched again and again.
     const terms = [...new Set(this.terms(text, (w) => this.corrected(w)))];
     const results = this.index.search(text, { combineWith: 'OR', tokenize: () => terms });
