@@ -16,7 +16,8 @@ const PATTERNS: [SmallTalk, RegExp][] = [
   ],
   [
     'confused',
-    /^(?:[?!.¿ ]*\?[?!.¿ ]*|huh|eh|what|wat|what\?|sorry\??|i don'?t understand|i do not understand|what do you mean|confused|i'?m confused)$/,
+    // "huh?", "what??", "sorry?": the question marks are how they are typed.
+    /^(?:[?!.¿ ]*\?[?!.¿ ]*|(?:huh|eh|what|wat|sorry|i don'?t understand|i do not understand|what do you mean|confused|i'?m confused)\?*)$/,
   ],
   [
     'wait',

@@ -136,6 +136,8 @@ describe('small talk', () => {
       ['ok', ui.okTryIt],
       ['hi', ui.hiAgainAt(node('no-code').title)],
       ['???', ui.unclearStep],
+      ['huh?', ui.unclearStep],
+      ['what??', ui.unclearStep],
     ] as const) {
       const replies = await h.say(said);
       expect(replies, said).toHaveLength(1);
