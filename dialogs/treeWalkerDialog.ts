@@ -1,7 +1,7 @@
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { DIALOG, memoryOf, turnOf, type WalkOptions, type WalkResult } from './contracts.js';
-import { glossaryQuestion, glossaryReply, otherLanguageReply, smallTalkReply } from './asides.js';
+import { briefQuestion, glossaryQuestion, glossaryReply, otherLanguageReply, smallTalkReply } from './asides.js';
 import { answerReply, turnCallContext } from './freeText.js';
 import { recordOutcome } from './recordOutcome.js';
 import { renderOutputs } from './renderOutputs.js';
@@ -79,6 +79,10 @@ export class TreeWalkerDialog extends Dialog<WalkOptions> {
     }
     if (state.node === walker.rootId && routing.vague && !routing.candidates.length) {
       return this.apply(dc, walker.reprompt(state), ui.vagueIntro);
+    }
+    // "I'm locked out" again mid-branch says how they feel, not a new problem: keep the step, say where the doors are.
+    if (state.node !== walker.rootId && routing.vague && !routing.candidates.length) {
+      return this.aside(dc, [briefQuestion(this.services, state, ui.vagueAtStep)]);
     }
     if (state.node === walker.rootId && routing.candidates.length) {
       return this.apply(

@@ -37,6 +37,18 @@ describe('routing you can trust', () => {
     expect(textsOf(replies)).not.toContain(text('personal-account'));
   });
 
+  it('"I\'m locked out" mid-step keeps the step and says where the doors are, not "didn\'t catch that"', async () => {
+    const h = await createHarness();
+    await h.say('my code never comes');
+    const replies = await h.say("I'm locked out");
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toBe(`${ui.vagueAtStep}\n\n${ui.fixedQuestion}`);
+    expect(textsOf(replies)).not.toContain(ui.notUnderstood);
+    expect(buttonsOf(replies[0])).toEqual(fixedButtons);
+    // The walk did not move: "no" goes on to the step after the first one.
+    expect(textsOf(await h.say('no'))).toContain(text('no-code-check-number'));
+  });
+
   it('"my account is locked" at the menu asks again which problem instead of jumping', async () => {
     const h = await createHarness();
     await h.join();

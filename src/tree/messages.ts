@@ -52,6 +52,8 @@ export const ui = {
     `It looks like you wrote in ${name}. Sorry: I can only help in English, the only language my guides are written in. You can describe the problem in English, or choose **Talk to a person** to reach the help desk.`,
   personLabel: 'Talk to a person',
   showMenu: 'Show the menu',
+  vagueAtStep:
+    "I know, being locked out is the problem we're working on. Let's keep going with this step; type **menu** if it's a different problem, or **talk to a person** to reach the help desk.",
   vagueIntro: 'That can have a few different causes, and the fix depends on which one. Which of these is closest?',
   notUnderstood: "Sorry, I didn't catch that. Please pick one of the buttons, or type its number.",
   anythingElse: (label: string): Output => ({
