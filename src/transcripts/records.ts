@@ -64,6 +64,21 @@ export function previewOf(text: string): string {
 }
 
 /**
+ * What the latest walk says about the conversation as of being `quiet` or not: the part of the summary that
+ * depends on the clock, and all that filters on outcome, branch and rating need (the embedded store's index
+ * asks it without building a summary).
+ */
+export function latestWalkOf(
+  record: Pick<ConversationRecord, 'walk' | 'sessions'>,
+  quiet: boolean,
+): Pick<ConversationSummary, 'outcome' | 'branch' | 'rating'> {
+  const last = record.sessions.at(-1);
+  if (record.walk) return { outcome: quiet ? 'abandoned' : 'in-progress', branch: record.walk.branch, rating: null };
+  if (last) return { outcome: conversationOutcomeOf(last), branch: last.branch, rating: last.rating };
+  return { outcome: quiet ? 'abandoned' : 'in-progress', branch: null, rating: null };
+}
+
+/**
  * The summary as of `now`. An unfinished walk is the latest walk, so it supplies branch and path both while it
  * is in progress and once it counts as abandoned (no rating or ticket: those only come with a finished walk).
  * Without one, the last finished walk speaks; a conversation with no walk at all is in progress until it has
@@ -85,25 +100,13 @@ export function deriveSummary(record: ConversationRecord, now: Date, abandonAfte
     preview: record.preview,
     sessions: record.sessions,
   };
-  if (record.walk) {
-    const { branch, path } = record.walk;
-    const outcome = quiet ? 'abandoned' : 'in-progress';
-    return { summary: { ...base, outcome, branch, path, rating: null, ticketId }, fromUnfinishedWalk: true };
-  }
+  const latest = latestWalkOf(record, quiet);
+  if (record.walk) return { summary: { ...base, ...latest, path: record.walk.path, ticketId }, fromUnfinishedWalk: true };
   if (last) {
-    const summary: ConversationSummary = {
-      ...base,
-      outcome: conversationOutcomeOf(last),
-      ...(last.ticketOutcome === 'resolved' ? { resolvedBy: 'agent' as const } : {}),
-      branch: last.branch,
-      path: last.path,
-      rating: last.rating,
-      ticketId,
-    };
-    return { summary, fromUnfinishedWalk: false };
+    const resolvedBy = last.ticketOutcome === 'resolved' ? { resolvedBy: 'agent' as const } : {};
+    return { summary: { ...base, ...latest, ...resolvedBy, path: last.path, ticketId }, fromUnfinishedWalk: false };
   }
-  const outcome = quiet ? 'abandoned' : 'in-progress';
-  return { summary: { ...base, outcome, branch: null, path: [], rating: null, ticketId: null }, fromUnfinishedWalk: false };
+  return { summary: { ...base, ...latest, path: [], ticketId: null }, fromUnfinishedWalk: false };
 }
 
 /**

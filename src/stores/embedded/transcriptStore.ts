@@ -3,12 +3,12 @@ import { DocumentFolder, type DocumentFolderOptions, type Summaries } from './do
 import type { PathEntry, SessionOutcome } from '../../tree/types.js';
 import { branchStats } from '../../transcripts/analytics.js';
 import {
-  conversationOutcomeOf,
   abandonPeriod,
   type ConversationRecord,
   deriveSummary,
   earlier,
   hasText,
+  latestWalkOf,
   later,
   matchesFilter,
   previewOf,
@@ -446,14 +446,7 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
    * summary: a list filtered by outcome goes through every conversation.
    */
   private latestWalkMatches(s: Indexed, now: Date, filter: ConversationFilter): boolean {
-    const { walk, sessions } = s.record;
-    const last = sessions.at(-1);
-    const quiet = now.getTime() - s.lastMs >= this.abandonAfterMs;
-    const [outcome, branch, rating] = walk
-      ? [quiet ? 'abandoned' : 'in-progress', walk.branch, null]
-      : last
-        ? [conversationOutcomeOf(last), last.branch, last.rating]
-        : [quiet ? 'abandoned' : 'in-progress', null, null];
+    const { outcome, branch, rating } = latestWalkOf(s.record, now.getTime() - s.lastMs >= this.abandonAfterMs);
     if (filter.outcome !== undefined && outcome !== filter.outcome) return false;
     if (filter.branch !== undefined && branch !== filter.branch) return false;
     return filter.rating === undefined || rating === filter.rating;
