@@ -224,7 +224,7 @@ export class TreeWalker {
   private handoverChoices(): ChoiceOption[] {
     const { keepTryingLabel, personLabel } = this.tree.index.handover;
     return [
-      // "Keep going?" answered yes, or "No, still stuck" clicked again out of habit: both say what they want.
+      // "Keep going?" answered yes, or the step's "No, still stuck" clicked again out of habit: both say what they want.
       {
         value: KEEP_TRYING,
         label: keepTryingLabel,
@@ -233,7 +233,7 @@ export class TreeWalker {
       {
         value: ASK_PERSON,
         label: personLabel,
-        synonyms: ['person', 'human', 'help desk', 'agent', 'no', 'still stuck', 'no, still stuck'],
+        synonyms: ['person', 'human', 'help desk', 'agent', 'no', 'still stuck', ui.fixedChoices[1]!.label],
       },
     ];
   }
